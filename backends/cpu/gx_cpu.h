@@ -1,0 +1,140 @@
+/* Shared helpers of the CPU backend: dtype fan-out macros, the strided row
+ * iterator and the OpenMP threshold.  The backend holds no shape logic: the
+ * core hands every kernel complete views (see include/gluonx/attrs.h). */
+#ifndef GX_CPU_H
+#define GX_CPU_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include <gluonx/attrs.h>
+#include <gluonx/plugin.h>
+
+/* Loops over fewer elements than this run on one thread: starting OpenMP
+ * workers costs more than the work below it. */
+#ifndef GX_OMP_MIN_ELEMS
+#define GX_OMP_MIN_ELEMS 131072
+#endif
+
+#define GX_CPU_MAX_OPS 4
+
+typedef _Float16 gx_half;
+
+static const int gx_itemsize[GX_NUM_DTYPES] = {4, 8, 2, 1, 4, 1, 8, 1};
+
+/* One registration function per source file; register.c calls them all. */
+int gx_cpu_register_elemwise(gx_registry *r);
+int gx_cpu_register_reduce(gx_registry *r);
+int gx_cpu_register_linalg(gx_registry *r);
+int gx_cpu_register_index(gx_registry *r);
+int gx_cpu_register_random(gx_registry *r);
+
+#define GX_REG(r, name, dtype, fn)                                         \
+    do {                                                                   \
+        int st_ = (r)->register_kernel((r), (name), GX_DEV_CPU, (dtype), (fn)); \
+        if (st_ != GX_OK) return st_;                                      \
+    } while (0)
+
+/* ---- dtype fan-out --------------------------------------------------------
+ * X(GX_FLAG, ctype, compute_type) for each dtype.  Kernels instantiate a
+ * template macro per dtype instead of copying loops. */
+#define GX_FOR_FLOAT_TYPES(X)        \
+    X(GX_FLOAT32, float, float)      \
+    X(GX_FLOAT64, double, double)    \
+    X(GX_FLOAT16, gx_half, float)
+
+#define GX_FOR_INT_TYPES(X)          \
+    X(GX_UINT8, uint8_t, int64_t)    \
+    X(GX_INT8, int8_t, int64_t)      \
+    X(GX_INT32, int32_t, int64_t)    \
+    X(GX_INT64, int64_t, int64_t)
+
+#define GX_FOR_ALL_TYPES(X)          \
+    GX_FOR_FLOAT_TYPES(X)            \
+    GX_FOR_INT_TYPES(X)              \
+    X(GX_BOOL, uint8_t, int64_t)
+
+/* The same list again, for use inside an expansion of GX_FOR_ALL_TYPES (a
+ * macro cannot expand itself). */
+#define GX_FOR_ALL_TYPES_INNER(X)    \
+    X(GX_FLOAT32, float, float)      \
+    X(GX_FLOAT64, double, double)    \
+    X(GX_FLOAT16, gx_half, float)    \
+    X(GX_UINT8, uint8_t, int64_t)    \
+    X(GX_INT8, int8_t, int64_t)      \
+    X(GX_INT32, int32_t, int64_t)    \
+    X(GX_INT64, int64_t, int64_t)    \
+    X(GX_BOOL, uint8_t, int64_t)
+
+/* ---- strided rows -----------------------------------------------------------
+ * Operands that share one shape are walked row by row: a row is the
+ * innermost axis.  The core has already merged contiguous axes, so a
+ * contiguous operand set is a single row. */
+typedef struct {
+    int ndim;
+    int nops;
+    int64_t nrows;                               /* product of outer extents */
+    int64_t len;                                 /* innermost extent */
+    const int64_t *shape;
+    char *base[GX_CPU_MAX_OPS];
+    int64_t bstride[GX_CPU_MAX_OPS][GX_MAX_NDIM]; /* bytes */
+} gx_rows;
+
+/* `ts[k]` are the operands; all must have ts[0]'s shape. */
+static inline void gx_rows_init(gx_rows *it, int nops, const gx_tensor *const *ts)
+{
+    it->ndim = ts[0]->ndim;
+    it->nops = nops;
+    it->shape = ts[0]->shape;
+    it->len = it->ndim ? ts[0]->shape[it->ndim - 1] : 1;
+    it->nrows = 1;
+    for (int d = 0; d + 1 < it->ndim; d++)
+        it->nrows *= ts[0]->shape[d];
+    for (int k = 0; k < nops; k++) {
+        int isz = gx_itemsize[ts[k]->dtype];
+        it->base[k] = (char *)ts[k]->data;
+        for (int d = 0; d < it->ndim; d++)
+            it->bstride[k][d] = ts[k]->strides[d] * isz;
+    }
+}
+
+/* Byte stride of operand k along the row. */
+static inline int64_t gx_rows_inner(const gx_rows *it, int k)
+{
+    return it->ndim ? it->bstride[k][it->ndim - 1] : 0;
+}
+
+/* Start pointers of row `row` for every operand. */
+static inline void gx_rows_ptrs(const gx_rows *it, int64_t row, char **p)
+{
+    for (int k = 0; k < it->nops; k++)
+        p[k] = it->base[k];
+    for (int d = it->ndim - 2; d >= 0 && row; d--) {
+        int64_t ext = it->shape[d];
+        int64_t i = row % ext;
+        row /= ext;
+        for (int k = 0; k < it->nops; k++)
+            p[k] += i * it->bstride[k][d];
+    }
+}
+
+static inline int64_t gx_numel(const gx_tensor *t)
+{
+    int64_t n = 1;
+    for (int d = 0; d < t->ndim; d++)
+        n *= t->shape[d];
+    return n;
+}
+
+static inline int gx_is_contiguous(const gx_tensor *t)
+{
+    int64_t s = 1;
+    for (int d = t->ndim - 1; d >= 0; d--) {
+        if (t->shape[d] != 1 && t->strides[d] != s)
+            return 0;
+        s *= t->shape[d];
+    }
+    return 1;
+}
+
+#endif

@@ -1,0 +1,8 @@
+/* CPU kernels: reduce family (see include/gluonx/attrs.h for the contracts). */
+#include "gx_cpu.h"
+
+int gx_cpu_register_reduce(gx_registry *r)
+{
+    (void)r;
+    return GX_OK;
+}

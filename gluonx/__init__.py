@@ -1,0 +1,35 @@
+"""gluonx: the Python API of Apache MXNet 1.x on a small, fast core.
+
+>>> import gluonx as mx
+>>> a = mx.nd.array([[1, 2], [3, 4]])
+>>> (a + 1).asnumpy().tolist()
+[[2.0, 3.0], [4.0, 5.0]]
+"""
+import os as _os
+
+# Idle OpenMP workers must sleep, not spin: spinning workers slow down
+# OpenBLAS and everything else on a small machine.  Read when libgomp loads.
+_os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+
+__version__ = "0.1.0"
+
+from gluonx import base  # noqa: E402
+from gluonx.base import MXNetError  # noqa: E402
+from gluonx import context  # noqa: E402
+from gluonx.context import Context, cpu, gpu, cpu_pinned, current_context, num_gpus  # noqa: E402
+from gluonx._core import ndarray as _core  # noqa: E402
+
+_core.set_context_factory(lambda t, i: Context(t, i), current_context)
+
+from gluonx import _backends  # noqa: E402
+
+_backends.load_backends()
+
+from gluonx import ndarray  # noqa: E402
+from gluonx import ndarray as nd  # noqa: E402
+from gluonx.ndarray import NDArray  # noqa: E402
+
+try:
+    from gluonx import random  # noqa: E402,F401
+except ImportError:  # pragma: no cover
+    pass

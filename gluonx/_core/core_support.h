@@ -1,0 +1,39 @@
+/* C helpers of the Cython core: the per-thread error buffer that kernels
+ * write through gx_context.set_error, per-call scratch memory, and the
+ * size-class cache for host memory.  Kept in C because they are varargs or
+ * must be callable without the GIL. */
+#ifndef GLUONX_CORE_SUPPORT_H
+#define GLUONX_CORE_SUPPORT_H
+
+#include <stddef.h>
+#include "gluonx/plugin.h"
+
+#define GX_SCRATCH_MAX 16
+
+/* What gx_context.core_private points at during one kernel call. */
+typedef struct {
+    void *ptrs[GX_SCRATCH_MAX];
+    int count;
+} gx_scratch_list;
+
+/* Error buffer of the calling thread. */
+void gx_core_set_error(gx_context *ctx, const char *fmt, ...);
+void gx_core_set_error_str(const char *msg);
+const char *gx_core_last_error(void);
+void gx_core_clear_error(void);
+
+/* gx_context.scratch_alloc for host kernels; gx_core_scratch_release frees
+ * what a call took. */
+void *gx_core_scratch_alloc(gx_context *ctx, size_t nbytes);
+void gx_core_scratch_release(gx_scratch_list *list);
+
+/* Host memory, 64-byte aligned, from a cache of freed blocks by size class
+ * (a quarter-power-of-two grid, so at most 25% is wasted).  `nbytes` of
+ * host_free must be the size passed to host_alloc. */
+void *gx_host_alloc(size_t nbytes);
+void gx_host_free(void *ptr, size_t nbytes);
+/* Returns every cached block to the system; returns the bytes released. */
+size_t gx_host_cache_release(void);
+size_t gx_host_cache_bytes(void);
+
+#endif

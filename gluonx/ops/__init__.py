@@ -1,0 +1,8 @@
+"""Operator definitions, one module per family.
+
+Importing this package registers every operator in
+:mod:`gluonx.ops.registry`; :mod:`gluonx.ndarray` then generates ``mx.nd``
+and the NDArray methods from the registry.
+"""
+from gluonx.ops import registry  # noqa: F401
+from gluonx.ops import creation, elemwise, reduce, shape, indexing, sort, linalg, random  # noqa: F401

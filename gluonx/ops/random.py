@@ -1,0 +1,1 @@
+"""Random sampling (MXNet-exact CPU streams for uniform and normal)."""

@@ -1,0 +1,1 @@
+"""Reductions: sum, mean, prod, max, min, norm, argmax, argmin, nansum, nanprod."""

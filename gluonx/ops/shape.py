@@ -1,0 +1,1 @@
+"""Shape operators: reshape (MXNet's special codes), transpose, swapaxes, expand_dims, squeeze, flatten, flip, tile, repeat, pad, concat, stack, split, slice, slice_axis, slice_like, reshape_like, broadcast_to, broadcast_like."""

@@ -1,0 +1,1 @@
+"""Sorting: topk, sort, argsort."""

@@ -1,0 +1,124 @@
+/*
+ * Attribute structs of gluonx kernels, and the contract of each kernel name.
+ *
+ * The core resolves every shape question before a kernel runs (see
+ * plugin.h); the comments below say what views a kernel receives.  A kernel
+ * name not listed here takes no attribute struct (attrs == NULL).
+ *
+ * Elementwise (attrs NULL unless noted).  All inputs and outputs have the
+ * output's shape; broadcast dimensions have stride 0.  Dispatch dtype: the
+ * first input's.  Outputs have the inputs' dtype.
+ *   unary:  negative abs sign square sqrt rsqrt cbrt rcbrt reciprocal exp
+ *           expm1 log log1p log2 log10 sin cos tan arcsin arccos arctan sinh
+ *           cosh tanh arcsinh arccosh arctanh degrees radians sigmoid relu
+ *           softsign erf erfinv gamma gammaln round rint fix floor ceil trunc
+ *           logical_not
+ *   binary: add sub mul div mod power maximum minimum hypot arctan2
+ *           equal not_equal greater greater_equal lesser lesser_equal
+ *           logical_and logical_or logical_xor
+ *           (comparisons write 0/1 in the input dtype, as MXNet does)
+ *   clip:   gx_clip_attrs
+ *   where:  inputs (condition, x, y); condition may have another dtype;
+ *           dispatch dtype is x's.
+ *
+ * Data movement:
+ *   copy:   one input, one output of the same shape, any dtypes: a strided
+ *           copy that also casts.  Dispatch dtype: the input's.
+ *   fill:   no input; gx_fill_attrs; dispatch dtype: the output's.
+ *   arange: no input; 1-D output; gx_arange_attrs; output dtype.
+ *   pad:    one input, one output; gx_pad_attrs.
+ *
+ * Reductions.  The output has the input's ndim, with extent 1 on every
+ * reduced axis (axes where output extent is 1 and input extent is not).
+ *   sum prod max min mean nansum nanprod: output dtype = input dtype.
+ *   norm:   gx_norm_attrs.
+ *   argmax argmin: exactly one reduced axis; output dtype may differ (the
+ *           index is written converted to it, MXNet uses float32).
+ *
+ * Sorting.  The core moves the sorted axis last and makes rows contiguous.
+ *   topk:   input (M, K) contiguous; outputs (M, k) contiguous: values
+ *           and/or indices per gx_topk_attrs (values first when both).
+ *
+ * Indexing.  Index arrays may be any numeric dtype; float indices are
+ * truncated toward zero.
+ *   take:   inputs data (outer, n, inner) and indices (m,); output
+ *           (outer, m, inner); gx_index_attrs.
+ *   pick:   inputs data (outer, n, inner) and index (outer, 1, inner);
+ *           output (outer, 1, inner); gx_index_attrs.
+ *   one_hot: input indices (m,); output (m, depth); gx_one_hot_attrs.
+ *   gather_nd: inputs data (d0..dn-1) contiguous and indices (k, m)
+ *           contiguous; output (m, d_k..d_{n-1}) contiguous.
+ *           gx_index_attrs (mode RAISE or CLIP).
+ *   scatter_nd: inputs values (m, d_k..d_{n-1}) and indices (k, m); the
+ *           single output is the array written into (updated in place).
+ *
+ * Linear algebra.
+ *   gemm:   inputs A (B?, M, K), Bm (B?, K, N); output C (B?, M, N), with an
+ *           optional leading batch axis on all three.  Each matrix has a
+ *           unit stride along one of its two last axes (the core copies
+ *           otherwise), so a transposed operand is a stride pattern.
+ *           gx_gemm_attrs; C = alpha * A @ Bm + beta * C.
+ *
+ * Random sampling.  Generator state lives in the backend, per device.
+ *   random_seed: no inputs or outputs; gx_seed_attrs.
+ *   random_uniform random_normal random_randint random_exponential
+ *   random_gamma random_poisson: no inputs; one contiguous output;
+ *           gx_random_attrs; dispatch dtype: the output's.
+ *   shuffle: input and output contiguous, rows permuted along axis 0.
+ *   multinomial: input probabilities (M, K) contiguous; output samples
+ *           (M, n) contiguous (int32 or as requested), and optionally a
+ *           second output (M, n) of log-probabilities; gx_random_attrs
+ *           unused (pass NULL).
+ */
+#ifndef GLUONX_ATTRS_H
+#define GLUONX_ATTRS_H
+
+#include "plugin.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct { double a_min, a_max; } gx_clip_attrs;
+
+typedef struct { double value; } gx_fill_attrs;
+
+typedef struct { double start, step; } gx_arange_attrs;
+
+enum { GX_PAD_CONSTANT = 0, GX_PAD_EDGE = 1, GX_PAD_REFLECT = 2 };
+typedef struct {
+    int32_t mode;
+    int32_t _reserved;
+    double value;                  /* for GX_PAD_CONSTANT */
+    int64_t before[GX_MAX_NDIM];   /* padding added before each axis */
+} gx_pad_attrs;
+
+typedef struct { int32_t ord; } gx_norm_attrs;  /* 1 or 2 */
+
+typedef struct {
+    int64_t k;
+    int32_t is_ascend;
+    int32_t want_values;
+    int32_t want_indices;
+    int32_t _reserved;
+} gx_topk_attrs;
+
+enum { GX_INDEX_CLIP = 0, GX_INDEX_WRAP = 1, GX_INDEX_RAISE = 2 };
+typedef struct { int32_t mode; } gx_index_attrs;
+
+typedef struct { double on_value, off_value; } gx_one_hot_attrs;
+
+typedef struct { double alpha, beta; } gx_gemm_attrs;
+
+typedef struct { uint64_t seed; } gx_seed_attrs;
+
+/* Parameters by sampler: uniform (low, high), normal (loc, scale),
+ * randint (low, high), exponential (scale, -), gamma (alpha, beta),
+ * poisson (lam, -). */
+typedef struct { double p0, p1; } gx_random_attrs;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GLUONX_ATTRS_H */
