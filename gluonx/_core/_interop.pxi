@@ -61,7 +61,7 @@ cdef NDArray from_numpy(object arr, int dtype, int dev_type, int dev_id):
     cdef NDArray o
     if dtype < 0:
         dtype = dtype_flag(arr.dtype)
-    arr = np.ascontiguousarray(arr, dtype=DTYPE_TYPES[dtype])
+    arr = np.asarray(arr, dtype=DTYPE_TYPES[dtype], order="C")  # (ascontiguousarray makes 0-d 1-d)
     o = new_array_t(arr.shape, dtype, GX_DEV_CPU if not is_host(dev_type) else dev_type,
                     0 if not is_host(dev_type) else dev_id)
     if o._size:

@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterable, Optional
 
 import numpy as np
 
+from gluonx._core.ndarray import NDArray
 from gluonx.base import MXNetTypeError, MXNetValueError
 
 __all__ = ["Attr", "OpDef", "register", "get_op", "all_ops", "REQUIRED"]
@@ -50,8 +51,8 @@ def _as_int(v, opname, attr):
         v = _parse_literal(v, opname, attr)
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer, float, np.floating)):
         raise MXNetTypeError("Operator %s: attribute %s must be an integer, got %r" % (opname, attr, v))
-    if isinstance(v, (float, np.floating)) and v != int(v):
-        raise MXNetValueError("Operator %s: attribute %s must be an integer, got %r" % (opname, attr, v))
+    if isinstance(v, (float, np.floating)) and not float(v).is_integer():
+        raise MXNetTypeError("Operator %s: attribute %s must be an integer, got %r" % (opname, attr, v))
     return int(v)
 
 
@@ -246,7 +247,6 @@ class OpDef:
 
 
 def _check_inputs(op: OpDef, inputs: list) -> None:
-    from gluonx._core.ndarray import NDArray
     if op.scalar_inputs:
         return
     for i, x in enumerate(inputs):

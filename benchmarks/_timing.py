@@ -1,0 +1,32 @@
+"""Timing helpers shared by the benchmark scripts: best-of-N wall times."""
+from __future__ import annotations
+
+import timeit
+from typing import Callable
+
+
+def best_time(fn: Callable[[], object], number: int, repeat: int = 5) -> float:
+    """Seconds per call: the best of `repeat` runs of `number` calls."""
+    fn()  # warm up (allocator caches, lazy imports, BLAS threads)
+    return min(timeit.repeat(fn, number=number, repeat=repeat)) / number
+
+
+def try_import_torch():
+    try:
+        import torch
+        torch.set_num_threads(2)
+        return torch
+    except Exception:
+        return None
+
+
+def fmt_row(label: str, times: dict[str, float], unit: str = "us") -> str:
+    scale = {"us": 1e6, "ms": 1e3}[unit]
+    base = times["gluonx"]
+    cells = ["%-28s" % label]
+    for name, t in times.items():
+        cells.append("%s %9.3f %s" % (name, t * scale, unit))
+    for name, t in times.items():
+        if name != "gluonx":
+            cells.append("gluonx/%s %.2fx" % (name, base / t))
+    return "  ".join(cells)
