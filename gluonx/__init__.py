@@ -28,6 +28,8 @@ _backends.load_backends()
 from gluonx import ndarray  # noqa: E402
 from gluonx import ndarray as nd  # noqa: E402
 from gluonx.ndarray import NDArray  # noqa: E402
+from gluonx import autograd  # noqa: E402
+from gluonx import test_utils  # noqa: E402,F401
 
 try:
     from gluonx import random  # noqa: E402,F401

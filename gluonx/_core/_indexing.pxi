@@ -93,10 +93,15 @@ cdef object getitem(NDArray x, object key):
     if isinstance(key, (int, np.integer)) and not isinstance(key, (bool, np.bool_)) and x._ndim:
         v = basic_view(x, (key,), &all_ints)
         if v._ndim == 0:
-            return new_view(v, 1, &one, &one, v._data)
+            v = new_view(v, 1, &one, &one, v._data)
+        if x._ag is not None:
+            maybe_record("_getitem", (x,), (v,), (key,))
         return v
     if isinstance(key, slice) and key.step in (None, 1) and x._ndim:
-        return basic_view(x, (key,), &all_ints)
+        v = basic_view(x, (key,), &all_ints)
+        if x._ag is not None:
+            maybe_record("_getitem", (x,), (v,), (key,))
+        return v
     if not isinstance(key, tuple):
         key = (key,)
     for k in key:
@@ -106,14 +111,15 @@ cdef object getitem(NDArray x, object key):
     if v._ndim == 0:
         v = new_view(v, 1, &one, &one, v._data)
     result = copy_array(v, v._dtype, v._dev_type, v._dev_id)
-    if _ag_active:
-        _ag_record("_getitem", (x,), (result,), key)
+    if x._ag is not None:
+        maybe_record("_getitem", (x,), (result,), key)
     return result
 
 
 cdef int setitem(NDArray x, object key, object value) except -1:
     cdef bint all_ints = False
     cdef NDArray v
+    check_inplace(x, "__setitem__")
     if not isinstance(key, tuple):
         key = (key,)
     for k in key:

@@ -25,18 +25,9 @@ cdef int K_ABS = kernel_id_c("abs")
 cdef int K_COPY = kernel_id_c("copy")
 cdef int K_FILL = kernel_id_c("fill")
 
-# ---- autograd hook ---------------------------------------------------------
-# The tape (gluonx.autograd) switches this on while recording; every launch
-# entry point below then reports (op name, inputs, outputs, attributes).
-cdef bint _ag_active = False
-cdef object _ag_record = None
-
-
-def set_autograd_hook(record_fn):
-    """Installs the tape's recorder (None switches recording off)."""
-    global _ag_active, _ag_record
-    _ag_record = record_fn
-    _ag_active = record_fn is not None
+# Autograd: each entry point below reports (op name, inputs, outputs,
+# attributes) to the tape (_autograd.pxi) when an input carries autograd
+# state; that check is a pointer compare per input.
 
 
 # ---- errors ----------------------------------------------------------------
@@ -235,8 +226,8 @@ cdef object binary_entry(int kid, object lhs, object rhs, object out, str opname
                                    a._size >= GIL_THRESHOLD)
                 if st:
                     kernel_failed(st, opname, (a, b))
-                if _ag_active:
-                    _ag_record(opname, (a, b), (o,), None)
+                if a._ag is not None or b._ag is not None:
+                    maybe_record(opname, (a, b), (o,), None)
                 return o
     if isinstance(lhs, NDArray):
         if isinstance(rhs, NDArray) or is_scalar(rhs):
@@ -277,6 +268,7 @@ cdef object binary_general(int kid, object lhs, object rhs, object out_obj, str 
     else:
         o = check_out(out_obj, nd, shp, ref._dtype, opname)
         check_same_device(o, ref, opname)
+        check_inplace(o, opname)
     if a is not None:
         broadcast_strides(a, nd, shp, sa, opname, b)
         t[0].data = a._data
@@ -310,8 +302,8 @@ cdef object binary_general(int kid, object lhs, object rhs, object out_obj, str 
             t[i].device_id = ref._dev_id
         run_kernel(kid, ref._dev_type, ref._dev_id, ref._dtype, t, 2, &t[2], 1, NULL,
                    o._size, opname, (lhs, rhs), [lhs, rhs], [o])
-    if _ag_active:
-        _ag_record(opname, (lhs, rhs), (o,), None)
+    if any_ag((lhs, rhs)):
+        maybe_record(opname, (lhs, rhs), (o,), None)
     return o
 
 
@@ -363,6 +355,7 @@ cdef object unary_entry(int kid, NDArray x, object out_obj, str opname, const vo
     else:
         o = check_out(out_obj, x._ndim, x._shape, x._dtype, opname)
         check_same_device(o, x, opname)
+        check_inplace(o, opname)
     if x._size:
         for i in range(nd):
             shp[i] = x._shape[i]
@@ -383,8 +376,8 @@ cdef object unary_entry(int kid, NDArray x, object out_obj, str opname, const vo
             t[i].device_id = x._dev_id
         run_kernel(kid, x._dev_type, x._dev_id, x._dtype, t, 1, &t[1], 1, attrs, x._size,
                    opname, (x,), [x], [o])
-    if _ag_active:
-        _ag_record(opname, (x,), (o,), attrs_obj)
+    if x._ag is not None:
+        maybe_record(opname, (x,), (o,), attrs_obj)
     return o
 
 
@@ -554,8 +547,8 @@ cdef NDArray reduce_impl(int kid, NDArray x, tuple axes, bint keepdims, int out_
     if not keepdims:
         final = tuple([x._shape[i] for i in range(x._ndim) if not reduced[i]])
         o = reshape_view(o, final if final else (1,))
-    if _ag_active:
-        _ag_record(opname, (x,), (o,), attrs_obj)
+    if x._ag is not None:
+        maybe_record(opname, (x,), (o,), attrs_obj)
     return o
 
 
@@ -671,9 +664,3 @@ def launch(str kernel, list inputs, list outputs, bytes attrs=None, str opname=N
                <const char *>attrs if attrs is not None else NULL, work, opname or kernel,
                tuple(inputs), inputs, outputs)
     return outputs
-
-
-def record(str opname, tuple inputs, tuple outputs, attrs=None):
-    """Reports an op built from several launches to the tape as one node."""
-    if _ag_active:
-        _ag_record(opname, inputs, outputs, attrs)

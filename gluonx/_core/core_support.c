@@ -6,6 +6,13 @@
 #include <string.h>
 #include <sys/mman.h>
 
+/* ---- autograd thread state ---------------------------------------------- */
+
+__thread int gx_ag_recording = 0;
+__thread int gx_ag_training = 0;
+__thread int gx_ag_grad_enabled = 1;
+__thread int gx_ag_suppress = 0;
+
 /* ---- per-thread error message ------------------------------------------ */
 
 static __thread char gx_errbuf[2048];

@@ -36,4 +36,11 @@ void gx_host_free(void *ptr, size_t nbytes);
 size_t gx_host_cache_release(void);
 size_t gx_host_cache_bytes(void);
 
+/* Autograd state of the calling thread (read on every launch, so plain
+ * thread-local ints rather than Python objects). */
+extern __thread int gx_ag_recording;    /* inside autograd.record() */
+extern __thread int gx_ag_training;     /* train mode (record(train_mode=True)) */
+extern __thread int gx_ag_grad_enabled; /* 0 inside pause()/no_grad() */
+extern __thread int gx_ag_suppress;     /* >0 while a composite op records itself */
+
 #endif

@@ -5,6 +5,7 @@ One extension module, split into themed include files:
 
 * ``_dispatch.pxi`` - the kernel table, backend loading (plugin ABI)
 * ``_memory.pxi``  - allocation, views, dtype and device tables
+* ``_autograd.pxi`` - the tape: nodes, backward pass, thread state
 * ``_launch.pxi``  - kernel launch: elementwise (with broadcasting),
                      reductions, strided copy; the hot paths of the operators
 * ``_indexing.pxi`` - ``__getitem__``/``__setitem__`` with basic keys
@@ -27,6 +28,7 @@ from gluonx.base import (error_for_status, MXNetError, MXNetValueError, MXNetTyp
 
 include "_dispatch.pxi"
 include "_memory.pxi"
+include "_autograd.pxi"
 include "_launch.pxi"
 include "_indexing.pxi"
 include "_interop.pxi"
@@ -194,7 +196,10 @@ cdef class NDArray:
     # ---- copies, casts, views ---------------------------------------------
     def copy(self):
         """A contiguous copy on the same device."""
-        return copy_array(self, self._dtype, self._dev_type, self._dev_id)
+        o = copy_array(self, self._dtype, self._dev_type, self._dev_id)
+        if self._ag is not None:
+            maybe_record("_copy", (self,), (o,), None)
+        return o
 
     def __copy__(self):
         return self.copy()
@@ -209,6 +214,7 @@ cdef class NDArray:
             dst = other
             if dst is self:
                 return dst
+            check_inplace(dst, "copyto")
             if dst.shape != self.shape:
                 raise MXNetValueError("copyto: shape mismatch, source %s, destination %s"
                                       % (self.shape, dst.shape))
@@ -233,7 +239,10 @@ cdef class NDArray:
         cdef int dt = dtype_flag(dtype)
         if not copy and dt == self._dtype:
             return self
-        return copy_array(self, dt, self._dev_type, self._dev_id)
+        o = copy_array(self, dt, self._dev_type, self._dev_id)
+        if self._ag is not None:
+            maybe_record("cast", (self,), (o,), {"dtype": DTYPE_NAMES[dt]})
+        return o
 
     def reshape(self, *shape, **kwargs):
         """A view with a new shape (MXNet's special codes 0, -1, -2, -3, -4 and
@@ -247,15 +256,81 @@ cdef class NDArray:
             raise MXNetTypeError("reshape() got unexpected arguments %s" % sorted(kwargs))
         from gluonx.ops.shape import infer_reshape
         new_shape = infer_reshape(self.shape, shape, reverse, "reshape")
-        return reshape_view(self if self._contig else self.copy(), new_shape)
+        v = reshape_view(self if self._contig else copy_array(self, self._dtype, self._dev_type, self._dev_id),
+                         new_shape)
+        if self._ag is not None:
+            maybe_record("_reshape_view", (self,), (v,), None)
+        return v
 
     def reshape_like(self, other):
         return self.reshape(other.shape)
 
     def detach(self):
         """A new array sharing memory, cut off from the autograd graph."""
-        cdef NDArray v = new_view(self, self._ndim, self._shape, self._strides, self._data)
-        return v
+        return detached(self)
+
+    # ---- autograd -------------------------------------------------------------
+    def attach_grad(self, grad_req="write", stype=None):
+        """Allocates a zero gradient buffer and marks this array as a variable
+        whose gradient backward() computes (recorded inside autograd.record())."""
+        mark_variable(self, full_like_array(self, 0), grad_req, False)
+
+    @property
+    def grad(self):
+        """The gradient buffer (None unless attach_grad() was called)."""
+        info = self._ag
+        if info is None or not (<AGInfo>info).leaf:
+            return None
+        return (<AGInfo>info).grad
+
+    @property
+    def requires_grad(self) -> bool:
+        """PyTorch-style flag.  Setting it True attaches a gradient buffer and
+        records operations on this array even outside autograd.record();
+        False drops the buffer (how a pretrained part is frozen)."""
+        info = self._ag
+        if info is None:
+            return False
+        if (<AGInfo>info).leaf:
+            return (<AGInfo>info).grad_req != "null"
+        return True
+
+    @requires_grad.setter
+    def requires_grad(self, bint value):
+        if value:
+            info = self._ag
+            if info is not None and (<AGInfo>info).leaf:
+                (<AGInfo>info).torch = True
+                if (<AGInfo>info).grad_req == "null":
+                    (<AGInfo>info).grad_req = "write"
+                if (<AGInfo>info).grad is None:
+                    (<AGInfo>info).grad = full_like_array(self, 0)
+            elif info is not None:
+                raise MXNetValueError("requires_grad can only be changed on leaf arrays; this one was "
+                                      "computed by %s (use .detach() first)" % (<AGInfo>info).node.op)
+            else:
+                mark_leaf(self, None, "write", True)
+        else:
+            info = self._ag
+            if info is not None and not (<AGInfo>info).leaf:
+                raise MXNetValueError("requires_grad can only be changed on leaf arrays; use .detach()")
+            self._ag = None
+
+    @property
+    def grad_fn(self):
+        """The recorded operation that produced this array (PyTorch's name,
+        e.g. ``<MulBackward0>``), or None for leaves and unrecorded results."""
+        info = self._ag
+        if info is None or (<AGInfo>info).node is None:
+            return None
+        return grad_fn_object((<AGInfo>info).node)
+
+    def backward(self, out_grad=None, retain_graph=False, train_mode=True):
+        """Backpropagates from this array (ones as the head gradient unless
+        `out_grad` is given) into the gradients of the marked variables."""
+        from gluonx import autograd
+        autograd.backward([self], [out_grad] if out_grad is not None else None,
+                          retain_graph=retain_graph, train_mode=train_mode)
 
     def zeros_like(self):
         return full_like_array(self, 0)
@@ -361,6 +436,54 @@ cdef class NDArray:
 
     def __matmul__(self, other):
         return _ops_method("dot")(self, other)
+
+
+cdef dict _grad_fn_types = {}
+
+
+cdef object grad_fn_object(Node node):
+    """An object whose type is named like PyTorch's (AddBackward0, ...)."""
+    name = grad_fn_name(node.op)
+    cls = _grad_fn_types.get(name)
+    if cls is None:
+        cls = type(name, (GradFn,), {})
+        _grad_fn_types[name] = cls
+    return cls(node)
+
+
+_TORCH_NAMES = {"add": "Add", "sub": "Sub", "mul": "Mul", "div": "Div", "power": "Pow", "mod": "Remainder",
+                "negative": "Neg", "_getitem": "Index", "_reshape_view": "View", "reshape": "View",
+                "_copy": "Clone", "cast": "ToCopy", "dot": "Mm", "batch_dot": "Bmm", "maximum": "Maximum",
+                "minimum": "Minimum", "transpose": "Permute", "concat": "Cat", "sqrt": "Sqrt"}
+
+
+cdef str grad_fn_name(str op):
+    base = op
+    for prefix in ("broadcast_", "elemwise_", "_"):
+        if base.startswith(prefix) and base != "_getitem":
+            base = base[len(prefix):]
+            break
+    name = _TORCH_NAMES.get(op) or _TORCH_NAMES.get(base)
+    if name is None:
+        name = "".join(part.capitalize() for part in base.split("_"))
+    return name + "Backward0"
+
+
+class GradFn:
+    """What ``y.grad_fn`` returns: the recorded node under a PyTorch-style name."""
+
+    def __init__(self, node):
+        self.node = node
+
+    def name(self):
+        return type(self).__name__
+
+    @property
+    def op(self):
+        return self.node.op
+
+    def __repr__(self):
+        return "<%s>" % type(self).__name__
 
 
 def _unpickle(arr, dev_type, dev_id):

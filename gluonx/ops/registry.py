@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterable, Optional
 
 import numpy as np
 
+from gluonx._core import ndarray as _c
 from gluonx._core.ndarray import NDArray
 from gluonx.base import MXNetTypeError, MXNetValueError
 
@@ -210,11 +211,21 @@ class OpDef:
         return inputs, values
 
     def __call__(self, *args, out=None, name=None, **kwargs):
+        requires_grad = kwargs.pop("requires_grad", False) if not self.inputs else False
         inputs, values = self.bind(args, kwargs)
         _check_inputs(self, inputs)
-        if out is not None:
-            return self.compute(*inputs, out=out, **values)
-        return self.compute(*inputs, **values)
+        if inputs and _c.needs_record(tuple(inputs)):
+            # record the whole op as one node, not the launches inside it
+            with _c.suppress_recording():
+                result = self.compute(*inputs, **values) if out is None else \
+                    self.compute(*inputs, out=out, **values)
+            outs = tuple(result) if isinstance(result, (tuple, list)) else (result,)
+            _c.record_op(self.name, tuple(inputs), outs, values)
+            return result
+        result = self.compute(*inputs, **values) if out is None else self.compute(*inputs, out=out, **values)
+        if requires_grad:
+            result.requires_grad = True
+        return result
 
     def signature(self) -> inspect.Signature:
         P = inspect.Parameter

@@ -1,0 +1,368 @@
+# The autograd tape (included by ndarray.pyx).
+#
+# An array that takes part in differentiation carries an AGInfo in its `_ag`
+# slot: leaves marked with attach_grad()/requires_grad, and outputs of
+# recorded ops.  Every launch checks its inputs' `_ag` slots (a pointer
+# compare each); only when one is set, and recording is on for it, does it
+# append a Node.  backward() sorts the nodes reachable from the heads, walks
+# them in reverse and calls each op's gradient rule, itself written with
+# ops, so that create_graph=True records the backward pass too.
+
+cdef extern from "core_support.h":
+    int gx_ag_recording
+    int gx_ag_training
+    int gx_ag_grad_enabled
+    int gx_ag_suppress
+
+
+cdef class AGInfo:
+    """Autograd state of one array."""
+    cdef public object grad        # gradient buffer of a leaf (NDArray) or None
+    cdef public str grad_req       # 'write', 'add' or 'null'
+    cdef public bint leaf          # marked variable
+    cdef public bint torch         # recorded outside record() (requires_grad style)
+    cdef public Node node          # producer (None for leaves)
+    cdef public int index          # which output of `node`
+    cdef public bint fresh         # grad written by a backward since the flag was cleared
+
+    def __repr__(self):
+        return "<AGInfo leaf=%s req=%s node=%s>" % (self.leaf, self.grad_req, self.node)
+
+
+cdef class Node:
+    """One recorded operation: what its gradient rule needs."""
+    cdef public str op
+    cdef public object rule        # rule(node, *out_grads) -> tuple of input grads
+    cdef public tuple inputs       # the input arrays (None after the graph is freed)
+    cdef public tuple outputs      # detached views of the outputs
+    cdef public tuple parents      # AGInfo (or None) per input
+    cdef public tuple out_infos    # AGInfo per output
+    cdef public object attrs       # the op's attributes (dict), or None
+    cdef public bint freed
+
+    def __repr__(self):
+        return "<Node %s>" % self.op
+
+    def free(self):
+        self.inputs = None
+        self.outputs = None
+        self.freed = True
+
+
+cdef object _rule_lookup = None     # set by gluonx.autograd: name -> rule | NONDIFF | None
+cdef dict _rule_cache = {}
+NONDIFF = object()
+
+
+def set_rule_lookup(fn):
+    """gluonx.autograd installs how an op name maps to its gradient rule."""
+    global _rule_lookup
+    _rule_lookup = fn
+    _rule_cache.clear()
+
+
+cdef inline bint any_ag(tuple xs):
+    for x in xs:
+        if isinstance(x, NDArray) and (<NDArray>x)._ag is not None:
+            return True
+    return False
+
+
+cdef bint wants_record(tuple inputs):
+    """Would an op on these inputs be recorded now?"""
+    cdef AGInfo info
+    if gx_ag_suppress or not gx_ag_grad_enabled:
+        return False
+    for x in inputs:
+        if isinstance(x, NDArray) and (<NDArray>x)._ag is not None:
+            info = <AGInfo>(<NDArray>x)._ag
+            if gx_ag_recording or info.torch:
+                return True
+    return False
+
+
+cdef NDArray detached(NDArray x):
+    return new_view(x, x._ndim, x._shape, x._strides, x._data)
+
+
+cdef int maybe_record(str opname, tuple inputs, tuple outputs, object attrs,
+                      object rule=None) except -1:
+    """Appends a node for an op whose inputs carry autograd state (rule:
+    the gradient rule, looked up by op name when None)."""
+    cdef AGInfo info, oinfo
+    cdef bint torch = False, any_parent = False
+    cdef Node node
+    cdef NDArray o
+    if gx_ag_suppress or not gx_ag_grad_enabled:
+        return 0
+    parents = []
+    for x in inputs:
+        if isinstance(x, NDArray) and (<NDArray>x)._ag is not None:
+            info = <AGInfo>(<NDArray>x)._ag
+            torch = torch or info.torch
+            if info.leaf and info.grad_req == "null" and not info.torch:
+                parents.append(None)
+            else:
+                parents.append(info)
+                any_parent = True
+        else:
+            parents.append(None)
+    if not (gx_ag_recording or torch) or not any_parent:
+        return 0
+    if rule is None:
+        rule = _rule_cache.get(opname, None)
+        if rule is None:
+            rule = _rule_lookup(opname) if _rule_lookup is not None else None
+            _rule_cache[opname] = rule
+    if rule is NONDIFF:
+        return 0
+    node = Node.__new__(Node)
+    node.op = opname
+    node.rule = rule
+    node.inputs = inputs
+    node.parents = tuple(parents)
+    node.attrs = attrs
+    outs = []
+    infos = []
+    for i, y in enumerate(outputs):
+        o = <NDArray>y
+        oinfo = AGInfo.__new__(AGInfo)
+        oinfo.node = node
+        oinfo.index = i
+        oinfo.torch = torch
+        oinfo.grad_req = "write"
+        o._ag = oinfo
+        outs.append(detached(o))
+        infos.append(oinfo)
+    node.outputs = tuple(outs)
+    node.out_infos = tuple(infos)
+    return 0
+
+
+cdef int check_inplace(NDArray target, str what) except -1:
+    """In-place writes to an array the tape depends on would corrupt gradients."""
+    cdef AGInfo info
+    if target._ag is None or not gx_ag_grad_enabled:
+        return 0
+    info = <AGInfo>target._ag
+    if gx_ag_recording or info.torch:
+        if info.node is not None or gx_ag_recording:
+            raise MXNetError(
+                "%s: in-place write to an array that autograd is recording (shape %s); inside "
+                "autograd.record() write the result to a new array instead (y = x + 1, not x += 1)"
+                % (what, target.shape))
+    return 0
+
+
+def record_op(str opname, tuple inputs, tuple outputs, attrs=None, rule=None):
+    """Records a composite op (several launches) as one node; the op ran
+    with recording suppressed (see suppress_recording).  `rule` overrides
+    the rule looked up by name (autograd.Function uses it)."""
+    for y in outputs:
+        check_inplace(<NDArray?>y, opname)
+    if any_ag(inputs):
+        maybe_record(opname, inputs, outputs, attrs, rule)
+
+
+def needs_record(tuple inputs) -> bool:
+    return wants_record(inputs)
+
+
+class suppress_recording:
+    """Within, launches do not record (a composite op records itself once)."""
+    __slots__ = ()
+
+    def __enter__(self):
+        global gx_ag_suppress
+        gx_ag_suppress += 1
+
+    def __exit__(self, *exc):
+        global gx_ag_suppress
+        gx_ag_suppress -= 1
+
+
+# ---- thread state ------------------------------------------------------------
+
+def get_state() -> tuple:
+    return (gx_ag_recording, gx_ag_training, gx_ag_grad_enabled)
+
+
+def set_state(int recording, int training, int grad_enabled):
+    global gx_ag_recording, gx_ag_training, gx_ag_grad_enabled
+    gx_ag_recording = recording
+    gx_ag_training = training
+    gx_ag_grad_enabled = grad_enabled
+
+
+def is_recording() -> bool:
+    return bool(gx_ag_recording) and bool(gx_ag_grad_enabled)
+
+
+def is_training() -> bool:
+    return bool(gx_ag_training)
+
+
+# ---- marking variables ---------------------------------------------------------
+
+cdef AGInfo mark_leaf(NDArray x, object grad, str grad_req, bint torch):
+    cdef AGInfo info = AGInfo.__new__(AGInfo)
+    info.leaf = True
+    info.grad = grad
+    info.grad_req = grad_req
+    info.torch = torch
+    x._ag = info
+    return info
+
+
+def mark_variable(NDArray x, grad, str grad_req="write", bint torch=False):
+    if grad_req not in ("write", "add", "null"):
+        raise MXNetValueError("grad_req must be 'write', 'add' or 'null', got %r" % grad_req)
+    if grad is not None and (<NDArray?>grad).shape != x.shape:
+        raise MXNetValueError("mark_variables: gradient buffer of shape %s for a variable of shape %s"
+                              % (grad.shape, x.shape))
+    mark_leaf(x, grad, grad_req, torch)
+
+
+def clear_variable(NDArray x):
+    x._ag = None
+
+
+# ---- backward --------------------------------------------------------------------
+
+cdef list topo_order(list head_infos):
+    """Nodes reachable from the heads, each after all nodes that consume it
+    (reverse of the order the backward pass visits them)."""
+    cdef list order = []
+    cdef set seen = set()
+    cdef list stack = []
+    cdef Node node, parent_node
+    cdef AGInfo info
+    for info in head_infos:
+        if info.node is not None and id(info.node) not in seen:
+            seen.add(id(info.node))
+            stack.append((info.node, False))
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        stack.append((node, True))
+        for p in node.parents:
+            if p is None:
+                continue
+            parent_node = (<AGInfo>p).node
+            if parent_node is not None and id(parent_node) not in seen:
+                seen.add(id(parent_node))
+                stack.append((parent_node, False))
+    return order
+
+
+cdef int check_grad_shape(NDArray g, object target, str what) except -1:
+    cdef tuple shape = target.shape
+    if g.shape != shape:
+        raise MXNetValueError("%s: gradient of shape %s for an array of shape %s" % (what, g.shape, shape))
+    return 0
+
+
+def run_backward(list heads, list head_grads, bint retain_graph, bint create_graph,
+                 list variables=None):
+    """The backward pass.  With `variables` (autograd.grad) returns their
+    gradients instead of writing the leaves' .grad buffers."""
+    cdef AGInfo info, p
+    cdef Node node
+    cdef NDArray h, g
+    cdef dict grads = {}          # id(AGInfo) -> accumulated gradient
+    cdef dict keep = {}           # id(AGInfo) -> AGInfo (keeps ids valid)
+    head_infos = []
+    for i, h in enumerate(heads):
+        if h._ag is None:
+            raise MXNetError(
+                "backward: the array of shape %s was not computed while recording, so it has no "
+                "graph; compute it inside `with autograd.record():` from arrays that had "
+                "attach_grad() called" % (h.shape,))
+        info = <AGInfo>h._ag
+        if info.node is not None and info.node.freed:
+            raise MXNetError("backward: the graph of this array was already freed by an earlier "
+                             "backward(); pass retain_graph=True to the first backward to run it twice")
+        hg = head_grads[i] if head_grads is not None else None
+        if hg is None:
+            g = full_like_array(h, 1)
+        else:
+            g = <NDArray?>hg
+            check_grad_shape(g, h, "backward: head gradient %d" % i)
+        key = id(info)
+        keep[key] = info
+        grads[key] = g if key not in grads else grads[key] + g
+        head_infos.append(info)
+    order = topo_order(head_infos)
+    old = (gx_ag_recording, gx_ag_training, gx_ag_grad_enabled)
+    set_state(1 if create_graph else 0, gx_ag_training, 1 if create_graph else 0)
+    try:
+        for node in reversed(order):
+            out_grads = []
+            found = False
+            for j, oi in enumerate(node.out_infos):
+                og = grads.pop(id(oi), None)
+                if og is not None:
+                    found = True
+                out_grads.append(og)
+            if not found:
+                continue
+            if node.freed:
+                raise MXNetError("backward: part of the graph was already freed by an earlier "
+                                 "backward(); pass retain_graph=True to the first backward")
+            for j in range(len(out_grads)):
+                if out_grads[j] is None:
+                    out_grads[j] = full_like_array(<NDArray>node.outputs[j], 0)
+            if node.rule is None:
+                raise MXNetNotImplementedError("backward: operator %s has no gradient rule" % node.op)
+            in_grads = node.rule(node, *out_grads)
+            if not isinstance(in_grads, (tuple, list)):
+                in_grads = (in_grads,)
+            for j, p_obj in enumerate(node.parents):
+                if p_obj is None:
+                    continue
+                gj = in_grads[j] if j < len(in_grads) else None
+                if gj is None:
+                    continue
+                p = <AGInfo>p_obj
+                check_grad_shape(<NDArray?>gj, node.inputs[j],
+                                 "backward of %s (input %d)" % (node.op, j))
+                key = id(p)
+                if key in grads:
+                    grads[key] = grads[key] + gj
+                else:
+                    grads[key] = gj
+                    keep[key] = p
+            if not retain_graph:
+                node.free()
+    finally:
+        set_state(*old)
+    if variables is not None:
+        result = []
+        for v in variables:
+            vi = (<NDArray?>v)._ag
+            if vi is None:
+                raise MXNetError("autograd.grad: a variable of shape %s was not marked with "
+                                 "attach_grad()/mark_variables" % (v.shape,))
+            gv = grads.get(id(vi))
+            result.append(gv if gv is not None else full_like_array(<NDArray>v, 0))
+        return result
+    for key, g_obj in grads.items():
+        info = <AGInfo>keep[key]
+        if not info.leaf or info.grad_req == "null":
+            continue
+        if info.grad is None:
+            info.grad = g_obj if not create_graph else g_obj
+            info.fresh = True
+            continue
+        if info.grad_req == "add":
+            copy_into(<NDArray>info.grad, <NDArray>(info.grad + g_obj), "backward")
+        else:
+            copy_into(<NDArray>info.grad, <NDArray>g_obj, "backward")
+        info.fresh = True
+    if not retain_graph:
+        for info in head_infos:
+            if info.node is not None:
+                info.node.free()
+    return None
