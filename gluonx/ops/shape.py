@@ -92,7 +92,8 @@ def infer_reshape(src_shape, shape, reverse=False, opname="reshape") -> tuple:
         elif p == -1:
             if inf_idx >= 0:
                 fail("only one dimension can be inferred (-1)")
-            inf_idx = len(out)
+            # MXNet keeps the code's position, not the output's (they differ after -2/-3/-4)
+            inf_idx = i
             out.append(1)
             si += 1
         elif p == -2:
@@ -127,13 +128,12 @@ def infer_reshape(src_shape, shape, reverse=False, opname="reshape") -> tuple:
             out.append(p)
             si += 1
         i += 1
-    if inf_idx >= 0:
+    if 0 <= inf_idx < len(out):   # (past the end MXNet writes nothing visible; the size check decides)
         known = 1
-        for j, d in enumerate(out):
-            if j != inf_idx:
-                known *= d
+        for d in out:
+            known *= d
         if known == 0 or size % known:
-            fail("the size %d is not divisible by the known dimensions' product %d" % (size, known))
+            fail("cannot infer the -1 dimension (size %d, known dimensions' product %d)" % (size, known))
         out[inf_idx] = size // known
     if reverse:
         out = out[::-1]
