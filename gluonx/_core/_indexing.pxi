@@ -82,9 +82,10 @@ cdef NDArray basic_view(NDArray x, tuple key, bint *all_ints):
 
 
 cdef object getitem(NDArray x, object key):
-    """MXNet semantics: an int or a step-1 slice on the first axis gives a
-    view that shares memory; any other key gives a copy; a result that
-    would be 0-d has shape (1,)."""
+    """MXNet semantics: an int or a step-1 slice on the first axis, or any
+    basic key whose selection is contiguous, gives a view that shares
+    memory; any other key gives a copy; a result that would be 0-d has
+    shape (1,)."""
     cdef bint all_ints = False
     cdef NDArray v
     cdef int64_t one = 1
@@ -110,6 +111,10 @@ cdef object getitem(NDArray x, object key):
     v = basic_view(x, key, &all_ints)
     if v._ndim == 0:
         v = new_view(v, 1, &one, &one, v._data)
+    if x._contig and (v._contig or v._size <= 1):
+        # MXNet 1.9: a selection that is contiguous in memory (a[1, 2], a[1:3, :],
+        # a[...]) is a view sharing memory; any other one (a[:, 0], a[::2]) a copy.
+        return v
     result = copy_array(v, v._dtype, v._dev_type, v._dev_id)
     if x._ag is not None:
         maybe_record("_getitem", (x,), (result,), key)
