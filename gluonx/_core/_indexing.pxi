@@ -107,15 +107,21 @@ cdef object getitem(NDArray x, object key):
         key = (key,)
     for k in key:
         if not is_basic_part(k):
-            return advanced_module().advanced_getitem(x, key)
+            if x._ag is None:
+                return advanced_module().advanced_getitem(x, key)
+            with suppress_recording():
+                result = advanced_module().advanced_getitem(x, key)
+            maybe_record("_getitem", (x,), (result,), key)
+            return result
     v = basic_view(x, key, &all_ints)
     if v._ndim == 0:
         v = new_view(v, 1, &one, &one, v._data)
     if x._contig and (v._contig or v._size <= 1):
         # MXNet 1.9: a selection that is contiguous in memory (a[1, 2], a[1:3, :],
         # a[...]) is a view sharing memory; any other one (a[:, 0], a[::2]) a copy.
-        return v
-    result = copy_array(v, v._dtype, v._dev_type, v._dev_id)
+        result = v
+    else:
+        result = copy_array(v, v._dtype, v._dev_type, v._dev_id)
     if x._ag is not None:
         maybe_record("_getitem", (x,), (result,), key)
     return result
