@@ -218,12 +218,9 @@ class Function:
 # ---- gradient rules of the core's internal ops; the rest live in their OpDefs
 
 def _getitem_grad(node, dy):
-    x = node.inputs[0]
-    dx = _c.full(x.shape, 0, x.dtype, x.context)
+    from gluonx.ops.gradutil import gather_grad
     key = node.attrs
-    dx[key] = dy.reshape(dx[key].shape) if isinstance(key, tuple) and len(key) == 1 and not isinstance(
-        key[0], (slice, type(None), type(Ellipsis))) and dy.shape != dx[key].shape else dy
-    return (dx,)
+    return (gather_grad(node.inputs[0], dy, lambda idx: idx[key]),)
 
 
 def _reshape_view_grad(node, dy):

@@ -262,9 +262,6 @@ cdef class NDArray:
             maybe_record("_reshape_view", (self,), (v,), None)
         return v
 
-    def reshape_like(self, other):
-        return self.reshape(other.shape)
-
     def detach(self):
         """A new array sharing memory, cut off from the autograd graph."""
         return detached(self)

@@ -29,7 +29,7 @@ from gluonx._core import ndarray as _c
 from gluonx._core.ndarray import NDArray
 from gluonx.base import MXNetTypeError, MXNetValueError
 
-__all__ = ["Attr", "OpDef", "register", "get_op", "all_ops", "REQUIRED"]
+__all__ = ["Attr", "OpDef", "register", "get_op", "all_ops", "defgrad", "REQUIRED"]
 
 
 class _Required:
@@ -283,6 +283,21 @@ def get_op(name: str) -> OpDef:
         return _REGISTRY[name]
     except KeyError:
         raise MXNetValueError("no operator named %r" % name) from None
+
+
+def defgrad(*names: str) -> Callable:
+    """Attaches a gradient rule to the operators `names` (and their aliases).
+
+    A rule is ``rule(node, *out_grads) -> tuple of input gradients`` (None
+    for an input without one); ``node.inputs``, ``node.outputs`` and
+    ``node.attrs`` (the parsed attributes) hold what the forward call saw.
+    Rules are written with operators, so they are differentiable in turn.
+    """
+    def deco(fn: Callable) -> Callable:
+        for n in names:
+            get_op(n).grad = fn
+        return fn
+    return deco
 
 
 def all_ops() -> dict[str, OpDef]:

@@ -51,6 +51,9 @@
  *           gx_index_attrs (mode RAISE or CLIP).
  *   scatter_nd: inputs values (m, d_k..d_{n-1}) and indices (k, m); the
  *           single output is the array written into (updated in place).
+ *   scatter_add: inputs values (m,) and int64 indices (m,), contiguous; the
+ *           output (n,) is updated in place: out[idx[i]] += values[i], with
+ *           negative indices skipped.  (The gradient of gather-like ops.)
  *
  * Linear algebra.
  *   gemm:   inputs A (B?, M, K), Bm (B?, K, N); output C (B?, M, N), with an

@@ -1,0 +1,70 @@
+"""Building blocks of gradient rules (used by the ``*_grad`` modules).
+
+* :func:`unbroadcast` sums a gradient back to the shape of a broadcast input.
+* :func:`gather_grad` differentiates any operator that only selects or copies
+  elements (pad, take, pick, slices, tile, advanced indexing ...): the
+  operator is run on an index map of its input, and the head gradient is
+  scatter-added through the resulting indices.  One rule, every duplicate
+  index accumulated correctly.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from gluonx._core import ndarray as _c
+from gluonx.ops.registry import Attr, OpDef, register, REQUIRED
+
+
+def nd():
+    """The mx.nd namespace (imported lazily: it is built from this package)."""
+    from gluonx import ndarray
+    return ndarray
+
+
+def shape_of(x) -> tuple:
+    return x.shape if isinstance(x, _c.NDArray) else ()
+
+
+def unbroadcast(g, shape: tuple):
+    """Sums gradient `g` over the axes along which an input of `shape` was broadcast."""
+    shape = tuple(shape)
+    if g.shape == shape:
+        return g
+    lead = g.ndim - len(shape)
+    axes = list(range(lead)) + [lead + i for i, d in enumerate(shape) if d == 1 and g.shape[lead + i] != 1]
+    s = nd().sum(g, axis=tuple(axes), keepdims=True) if axes else g
+    return s.reshape(shape) if shape else _c.reshape(s, ())
+
+
+def _scatter_add(values, indices, size=REQUIRED, out=None):
+    o = _c.full((size,), 0, values.dtype, values.context)
+    v = _c.reshape(values, (values.size,))
+    idx = _c.reshape(indices if indices.dtype == np.int64 else _c.astype(indices, "int64"), (indices.size,))
+    if v.size != idx.size:
+        from gluonx.base import MXNetValueError
+        raise MXNetValueError("Operator _scatter_add: %d values for %d indices" % (v.size, idx.size))
+    _c.launch("scatter_add", [v, idx], [o], None, "_scatter_add")
+    return o
+
+
+def _scatter_add_grad(node, dy):
+    values, indices = node.inputs
+    valid = nd().broadcast_greater_equal(indices, 0).astype(dy.dtype)
+    picked = nd().take(dy, nd().maximum(indices, 0).reshape((-1,)), axis=0, mode="clip")
+    return (picked.reshape(values.shape) * valid.reshape(values.shape), None)
+
+
+register(OpDef("_scatter_add", _scatter_add, inputs=("values", "indices"), attrs=(Attr("size", "int"),),
+               grad=_scatter_add_grad,
+               doc="out = zeros(size); out[indices[i]] += values[i] (negative indices skipped)."))
+
+
+def gather_grad(x, dy, forward):
+    """Gradient for x of y = forward(x), where forward only selects/copies
+    elements of x (no arithmetic).  `forward(index_map)` must apply the same
+    selection to an int64 array shaped like x (and give -1 where y holds a
+    constant rather than an element of x)."""
+    idx = _c.reshape(_c.contiguous(nd().arange(x.size, dtype="int64")), x.shape)
+    src = forward(idx)
+    flat = nd()._scatter_add(dy.reshape((dy.size,)), src.reshape((src.size,)), size=x.size)
+    return flat.reshape(x.shape)

@@ -1,0 +1,80 @@
+"""Gradient rules of the shape and indexing operators (shape.py, indexing.py)."""
+from __future__ import annotations
+
+import numpy as np
+
+from gluonx.ops.gradutil import gather_grad, nd, unbroadcast
+from gluonx.ops.registry import defgrad, get_op
+
+
+@defgrad("reshape", "reshape_like", "expand_dims", "squeeze", "flatten")
+def _back_to_shape(node, dy):
+    x = node.inputs[0]
+    return (dy.reshape(x.shape),) + (None,) * (len(node.inputs) - 1)
+
+
+@defgrad("transpose")
+def _transpose_grad(node, dy):
+    n = dy.ndim
+    axes = node.attrs.get("axes") or tuple(range(n - 1, -1, -1))
+    axes = [a % n for a in axes]
+    return (nd().transpose(dy, axes=tuple(int(i) for i in np.argsort(axes))),)
+
+
+@defgrad("swapaxes")
+def _swapaxes_grad(node, dy):
+    return (nd().swapaxes(dy, dim1=node.attrs["dim1"], dim2=node.attrs["dim2"]),)
+
+
+@defgrad("flip")
+def _flip_grad(node, dy):
+    return (nd().flip(dy, axis=node.attrs["axis"]),)
+
+
+@defgrad("broadcast_to", "broadcast_axis", "broadcast_like")
+def _broadcast_grad(node, dy):
+    return (unbroadcast(dy, node.inputs[0].shape),) + (None,) * (len(node.inputs) - 1)
+
+
+@defgrad("tile", "repeat", "pad", "slice", "slice_axis", "slice_like", "depth_to_space",
+         "space_to_depth", "take", "pick", "gather_nd")
+def _selection_grad(node, dy):
+    """These only select or copy elements: see gradutil.gather_grad."""
+    x, others = node.inputs[0], node.inputs[1:]
+    attrs = dict(node.attrs or {})
+    if node.op == "pad":
+        attrs["constant_value"] = -1.0
+    fn = get_op(node.op)
+    return (gather_grad(x, dy, lambda idx: fn(idx, *others, **attrs)),) + (None,) * len(others)
+
+
+@defgrad("scatter_nd")
+def _scatter_nd_grad(node, dy):
+    return (nd().gather_nd(dy, node.inputs[1]), None)
+
+
+@defgrad("concat")
+def _concat_grad(node, dy):
+    dim = node.attrs["dim"] % dy.ndim
+    grads, off = [], 0
+    for x in node.inputs:
+        n = x.shape[dim]
+        grads.append(nd().slice_axis(dy, axis=dim, begin=off, end=off + n))
+        off += n
+    return tuple(grads)
+
+
+@defgrad("stack")
+def _stack_grad(node, dy):
+    axis = node.attrs["axis"] % dy.ndim
+    return tuple(nd().slice_axis(dy, axis=axis, begin=i, end=i + 1).reshape(x.shape)
+                 for i, x in enumerate(node.inputs))
+
+
+@defgrad("split")
+def _split_grad(node, *dys):
+    x = node.inputs[0]
+    axis = node.attrs["axis"] % x.ndim
+    if node.attrs.get("squeeze_axis"):
+        dys = [nd().expand_dims(d, axis=axis) for d in dys]
+    return (nd().concat(*dys, dim=axis) if len(dys) > 1 else dys[0].reshape(x.shape),)
