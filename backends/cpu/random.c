@@ -77,6 +77,17 @@ static int random_seed(gx_context *c, const gx_tensor *in, int32_t nin, gx_tenso
  * RNG_LOOP(N, BODY): runs BODY for every element i of [0, N) with `g` the
  * engine that owns it (MXNet's LaunchRNG split); engines run in parallel
  * for large N, each one's sequence is independent. */
+#define RNG_CHUNK(BODY)                                                         \
+    do {                                                                        \
+        int64_t b_ = t_ * step_, e_ = b_ + step_ < n_ ? b_ + step_ : n_;        \
+        gx_mt *g = &pool_[t_];                                                  \
+        if (b_ < e_)                                                            \
+            gx_mt_ready(g);                                                     \
+        for (int64_t i = b_; i < e_; i++) {                                     \
+            BODY;                                                               \
+        }                                                                       \
+    } while (0)
+
 #define RNG_LOOP(N, BODY)                                                       \
     do {                                                                        \
         int64_t n_ = (N);                                                       \
@@ -92,16 +103,13 @@ static int random_seed(gx_context *c, const gx_tensor *in, int32_t nin, gx_tenso
         int64_t nloop_ = (n_ + GX_RNG_MIN_PER_THREAD - 1) / GX_RNG_MIN_PER_THREAD; \
         int64_t nth_ = nloop_ < GX_RNG_STATES ? nloop_ : GX_RNG_STATES;         \
         int64_t step_ = (n_ + nth_ - 1) / nth_;                                 \
-        _Pragma("omp parallel for schedule(static) if(n_ > GX_OMP_MIN_ELEMS)")  \
-        for (int64_t t_ = 0; t_ < nth_; t_++) {                                 \
-            int64_t b_ = t_ * step_, e_ = b_ + step_ < n_ ? b_ + step_ : n_;    \
-            if (b_ >= e_)                                                       \
-                continue;                                                       \
-            gx_mt *g = &pool_[t_];                                              \
-            gx_mt_ready(g);                                                     \
-            for (int64_t i = b_; i < e_; i++) {                                 \
-                BODY;                                                           \
-            }                                                                   \
+        if (n_ > GX_OMP_MIN_ELEMS) {                                            \
+            _Pragma("omp parallel for schedule(static)")                        \
+            for (int64_t t_ = 0; t_ < nth_; t_++)                               \
+                RNG_CHUNK(BODY);                                                \
+        } else {                                                                \
+            for (int64_t t_ = 0; t_ < nth_; t_++)                               \
+                RNG_CHUNK(BODY);                                                \
         }                                                                       \
         gx_rng_unlock();                                                        \
     } while (0)
@@ -231,29 +239,32 @@ KERNEL(exponential_f16)
     return GX_OK;
 }
 
-/* ---- gamma (p0 = alpha shape, p1 = beta scale): Marsaglia-Tsang --------------
- * `dbl` selects double draws (float64 output) or float draws (float16/32). */
-static inline double sample_gamma(gx_mt *g, double a, double b, int dbl)
-{
-    double d = a < 1 ? a + 2.0 / 3.0 : a - 1.0 / 3.0;
-    double k = sqrt(9.0 * d), cc = 1.0 / k, s;
-    for (;;) {
-        double z = dbl ? gx_normal_d(g) : (double)gx_normal_f(g);
-        if (z > -k) {
-            double x = 1.0 + cc * z, v = x * x * x;
-            double u = dbl ? gx_canon_d(g) : (double)gx_canon_f(g);
-            if (log(1.0 - u) < 0.5 * z * z + d * (1.0 - v + log(v))) {
-                s = d * v * b;
-                break;
-            }
-        }
+/* ---- gamma (p0 = alpha shape, p1 = beta scale): Marsaglia-Tsang, with
+ * MXNet's arithmetic (float intermediates for float16/32 output, double for
+ * float64), so the streams match MXNet's as well. */
+#define SAMPLE_GAMMA(NAME, F, NORMAL, CANON)                                    \
+    static inline F NAME(gx_mt *g, float a, float b)                            \
+    {                                                                           \
+        F d = a < 1 ? a + 2.0 / 3.0 : a - 1.0 / 3.0;                            \
+        F k = sqrt(9.0 * d);                                                    \
+        F cc = 1.0 / k;                                                         \
+        F s;                                                                    \
+        for (;;) {                                                              \
+            F z = NORMAL(g);                                                    \
+            if (z > -k) {                                                       \
+                F x = 1.0 + cc * z;                                             \
+                F v = x * x * x;                                                \
+                if (log(1.0 - CANON(g)) < 0.5 * z * z + d * (1.0 - v + log(v))) { \
+                    s = d * v * b;                                              \
+                    break;                                                      \
+                }                                                               \
+            }                                                                   \
+        }                                                                       \
+        return a < 1 ? s * pow(CANON(g), (F)(1.0 / a)) : s;                     \
     }
-    if (a < 1) {
-        double u = dbl ? gx_canon_d(g) : (double)gx_canon_f(g);
-        s *= pow(u, 1.0 / a);
-    }
-    return s;
-}
+SAMPLE_GAMMA(gamma_float, float, gx_normal_f, gx_canon_f)
+SAMPLE_GAMMA(gamma_double, double, gx_normal_d, gx_canon_d)
+#define sample_gamma(g, a, b, dbl) ((dbl) ? (double)gamma_double(g, a, b) : (double)gamma_float(g, a, b))
 
 #define GAMMA(NAME, T, DBL)                                                     \
     KERNEL(NAME)                                                                \
