@@ -10,8 +10,8 @@
 
 #if defined(__x86_64__) && defined(__GLIBC__) && !defined(__FAST_MATH__) && !defined(GX_NO_LIBMVEC)
 #define EW_VEC __attribute__((simd("notinbranch")))
-#define EW_VEC1(f) extern float f##f(float) EW_VEC; extern double f(double) EW_VEC;
-#define EW_VEC2(f) extern float f##f(float, float) EW_VEC; extern double f(double, double) EW_VEC;
+#define EW_VEC1(fn) extern float fn##f(float) EW_VEC; extern double fn(double) EW_VEC;
+#define EW_VEC2(fn) extern float fn##f(float, float) EW_VEC; extern double fn(double, double) EW_VEC;
 #if __GLIBC_PREREQ(2, 22)
 EW_VEC1(sin) EW_VEC1(cos) EW_VEC1(exp) EW_VEC1(log) EW_VEC2(pow)
 #endif
