@@ -185,20 +185,33 @@ EW_INT_TYPES(EW_CLIP_KI)
         default:                                                                     \
             return;                                                                  \
         }                                                                            \
-    }                                                                                \
-    static int ew_where_##FLAG(gx_context *c, const gx_tensor *in, int32_t nin,      \
-                               gx_tensor *out, int32_t nout, const void *attrs)      \
-    {                                                                                \
-        int32_t cd = in[0].dtype;                                                    \
-        if (nin != 3 || cd < 0 || cd >= GX_NUM_DTYPES) {                             \
-            c->set_error(c, "where: expected (condition, x, y) with a known condition dtype"); \
-            return GX_ERR_VALUE;                                                     \
-        }                                                                            \
-        const gx_tensor *ts[4] = {&in[0], &in[1], &in[2], &out[0]};                  \
-        ew_run(c, 4, ts, ew_where_loop_##FLAG, &cd);                                 \
-        return GX_OK;                                                                \
     }
 EW_ALL_TYPES(EW_WHERE)
+
+/* One kernel for every dispatch dtype: it selects the loop by x's dtype
+ * itself, so it is right whether the core dispatches on the condition's
+ * dtype (launch: first input) or on x's (the attrs.h contract). */
+static int ew_where(gx_context *c, const gx_tensor *in, int32_t nin, gx_tensor *out, int32_t nout,
+                    const void *attrs)
+{
+    if (nin != 3 || nout != 1 || in[0].dtype < 0 || in[0].dtype >= GX_NUM_DTYPES ||
+        in[1].dtype != in[2].dtype || in[1].dtype != out[0].dtype) {
+        c->set_error(c, "where: expected inputs (condition, x, y) with x, y and the output of one dtype");
+        return GX_ERR_TYPE;
+    }
+    int32_t cd = in[0].dtype;
+    const gx_tensor *ts[4] = {&in[0], &in[1], &in[2], &out[0]};
+    ew_loop fn;
+    switch (in[1].dtype) {
+#define EW_WHERE_PICK(FLAG, T, C, UT) case FLAG: fn = ew_where_loop_##FLAG; break;
+        EW_ALL_TYPES(EW_WHERE_PICK)
+    default:
+        c->set_error(c, "where: unknown dtype %d", (int)in[1].dtype);
+        return GX_ERR_TYPE;
+    }
+    ew_run(c, 4, ts, fn, &cd);
+    return GX_OK;
+}
 
 int gx_cpu_register_elemwise(gx_registry *r)
 {
@@ -207,7 +220,7 @@ int gx_cpu_register_elemwise(gx_registry *r)
     GX_REG(r, "fill", FLAG, ew_fill_##FLAG);     \
     GX_REG(r, "arange", FLAG, ew_arange_##FLAG); \
     GX_REG(r, "clip", FLAG, ew_clip_##FLAG);     \
-    GX_REG(r, "where", FLAG, ew_where_##FLAG);
+    GX_REG(r, "where", FLAG, ew_where);
     EW_ALL_TYPES(EW_REG_MISC)
     int st = gx_cpu_register_elemwise_unary(r);
     if (st != GX_OK)
