@@ -1,1 +1,230 @@
-"""Elementwise operators: unary math, binary arithmetic and comparisons (with the MXNet broadcast_* / elemwise_* / *_scalar names), clip, where, cast."""
+"""Elementwise operators: unary math, binary arithmetic and comparisons (with the MXNet
+broadcast_* / elemwise_* names and the scalar-accepting functions), clip, where, cast.
+
+Every operator here is generated from the tables below; each one launches a C kernel
+of backends/cpu/elemwise*.c through the core (which owns broadcasting and strides).
+MXNet rules kept: comparisons return 0/1 in the input dtype; ``%`` follows Python's
+sign rule with ``x % 0 == 0``; integer ``/`` truncates toward zero; integers wrap;
+``round`` is half away from zero and ``rint`` rounds x.5 down.
+"""
+from __future__ import annotations
+
+import math
+import operator
+import struct
+
+import numpy as np
+
+from gluonx._core import ndarray as _c
+from gluonx._core.ndarray import NDArray
+from gluonx.base import MXNetTypeError, MXNetValueError
+from gluonx.ops.registry import Attr, OpDef, register
+
+# ---- unary ----------------------------------------------------------------------
+# (name, NDArray method?, aliases, doc)
+_UNARY = (
+    ("negative", False, (), "Numerical negative, -x."),
+    ("abs", True, (), "Absolute value |x|."),
+    ("sign", True, (), "Sign of x: -1, 0 or 1."),
+    ("square", True, (), "x * x."),
+    ("sqrt", True, (), "Square root."),
+    ("rsqrt", True, (), "1 / sqrt(x)."),
+    ("cbrt", True, (), "Cube root."),
+    ("rcbrt", True, (), "1 / cbrt(x)."),
+    ("reciprocal", True, (), "1 / x."),
+    ("exp", True, (), "e ** x."),
+    ("expm1", True, (), "exp(x) - 1, accurate near 0."),
+    ("log", True, (), "Natural logarithm."),
+    ("log1p", True, (), "log(1 + x), accurate near 0."),
+    ("log2", True, (), "Base-2 logarithm."),
+    ("log10", True, (), "Base-10 logarithm."),
+    ("sin", True, (), "Sine."),
+    ("cos", True, (), "Cosine."),
+    ("tan", True, (), "Tangent."),
+    ("arcsin", True, (), "Inverse sine."),
+    ("arccos", True, (), "Inverse cosine."),
+    ("arctan", True, (), "Inverse tangent."),
+    ("sinh", True, (), "Hyperbolic sine."),
+    ("cosh", True, (), "Hyperbolic cosine."),
+    ("tanh", True, (), "Hyperbolic tangent."),
+    ("arcsinh", True, (), "Inverse hyperbolic sine."),
+    ("arccosh", True, (), "Inverse hyperbolic cosine."),
+    ("arctanh", True, (), "Inverse hyperbolic tangent."),
+    ("degrees", True, (), "Radians to degrees."),
+    ("radians", True, (), "Degrees to radians."),
+    ("sigmoid", True, (), "Logistic sigmoid 1 / (1 + exp(-x))."),
+    ("relu", True, (), "max(x, 0)."),
+    ("softsign", False, (), "x / (1 + |x|)."),
+    ("erf", False, (), "Gauss error function."),
+    ("erfinv", False, (), "Inverse error function."),
+    ("gamma", False, (), "Gamma function."),
+    ("gammaln", False, (), "log |gamma(x)|."),
+    ("round", True, (), "Rounds half away from zero (round(2.5) = 3, round(-2.5) = -3)."),
+    ("rint", True, (), "Nearest integer; x.5 rounds down as in MXNet (rint(2.5) = 2, rint(-0.5) = -1)."),
+    ("fix", True, (), "Rounds toward zero."),
+    ("floor", True, (), "Largest integer <= x."),
+    ("ceil", True, (), "Smallest integer >= x."),
+    ("trunc", True, (), "Drops the fractional part (toward zero)."),
+    ("logical_not", False, (), "1 where x == 0, else 0 (in x's dtype)."),
+)
+
+
+def _make_unary(kernel):
+    def compute(data, out=None):
+        return _c.unary(kernel, data, out=out, opname=kernel)
+    compute.__name__ = "_" + kernel
+    return compute
+
+
+for _name, _method, _aliases, _doc in _UNARY:
+    register(OpDef(_name, _make_unary(_name), aliases=_aliases, method=_name if _method else None,
+                   doc="%s\n\n>>> mx.nd.%s(mx.nd.array([0.5, 1.0, 2.0]))" % (_doc, _name)))
+
+
+# ---- binary -----------------------------------------------------------------------
+# (kernel, broadcast_* aliases, plain function names, Python scalar operator, doc)
+_BINARY = (
+    ("add", ("broadcast_plus",), ("add",), operator.add, "lhs + rhs"),
+    ("sub", ("broadcast_minus",), ("subtract",), operator.sub, "lhs - rhs"),
+    ("mul", (), ("multiply",), operator.mul, "lhs * rhs"),
+    ("div", (), ("divide", "true_divide"), operator.truediv,
+     "lhs / rhs (integers truncate toward zero; x / 0 == 0 for integers)"),
+    ("mod", (), ("modulo",), None, "lhs % rhs with Python's sign rule; x % 0 == 0"),
+    ("power", (), ("power",), operator.pow, "lhs ** rhs"),
+    ("maximum", (), ("maximum",), max, "elementwise maximum"),
+    ("minimum", (), ("minimum",), min, "elementwise minimum"),
+    ("hypot", (), ("hypot",), math.hypot, "sqrt(lhs**2 + rhs**2)"),
+    ("arctan2", (), ("arctan2",), math.atan2, "arctan(lhs / rhs) in the right quadrant"),
+    ("equal", (), ("equal",), operator.eq, "1 where lhs == rhs (input dtype)"),
+    ("not_equal", (), ("not_equal",), operator.ne, "1 where lhs != rhs (input dtype)"),
+    ("greater", (), ("greater",), operator.gt, "1 where lhs > rhs (input dtype)"),
+    ("greater_equal", (), ("greater_equal",), operator.ge, "1 where lhs >= rhs (input dtype)"),
+    ("lesser", (), ("lesser",), operator.lt, "1 where lhs < rhs (input dtype)"),
+    ("lesser_equal", (), ("lesser_equal",), operator.le, "1 where lhs <= rhs (input dtype)"),
+    ("logical_and", (), ("logical_and",), lambda a, b: bool(a) and bool(b), "1 where both are non-zero"),
+    ("logical_or", (), ("logical_or",), lambda a, b: bool(a) or bool(b), "1 where either is non-zero"),
+    ("logical_xor", (), ("logical_xor",), lambda a, b: bool(a) != bool(b), "1 where exactly one is non-zero"),
+)
+
+# elemwise_* (same shapes required) and their MXNet aliases.
+_STRICT = {"add": ("_add", "_plus", "_Plus"), "sub": ("_sub", "_minus", "_Minus"),
+           "mul": ("_mul", "_Mul"), "div": ("_div", "_Div")}
+
+
+def _py_mod(a, b):
+    return 0 if b == 0 else a % b
+
+
+def _make_broadcast(kernel, opname):
+    def compute(lhs, rhs, out=None):
+        return _c.binary(kernel, lhs, rhs, out=out, opname=opname)
+    compute.__name__ = "_" + opname
+    return compute
+
+
+def _make_strict(kernel, opname):
+    def compute(lhs, rhs, out=None):
+        return _c.binary(kernel, lhs, rhs, out=out, opname=opname, strict=True)
+    compute.__name__ = "_" + opname
+    return compute
+
+
+def _is_number(v):
+    return isinstance(v, (int, float, np.number, np.bool_)) and not isinstance(v, NDArray)
+
+
+def _make_scalar_ok(kernel, opname, pyop):
+    def compute(lhs, rhs, out=None):
+        if isinstance(lhs, NDArray) or isinstance(rhs, NDArray):
+            for side, v in (("lhs", lhs), ("rhs", rhs)):
+                if not isinstance(v, NDArray) and not _is_number(v):
+                    raise MXNetTypeError("Operator %s: %s must be an NDArray or a number, got %s"
+                                         % (opname, side, type(v).__name__))
+            return _c.binary(kernel, lhs, rhs, out=out, opname=opname)
+        if _is_number(lhs) and _is_number(rhs):  # MXNet returns a Python number here
+            return pyop(lhs, rhs)
+        raise MXNetTypeError("Operator %s: expected NDArrays or numbers, got %s and %s"
+                             % (opname, type(lhs).__name__, type(rhs).__name__))
+    compute.__name__ = "_" + opname
+    return compute
+
+
+for _kernel, _baliases, _plain, _pyop, _doc in _BINARY:
+    _bname = "broadcast_" + _kernel
+    register(OpDef(_bname, _make_broadcast(_kernel, _bname), inputs=("lhs", "rhs"), aliases=_baliases,
+                   doc="%s, with NumPy broadcasting.\n\n>>> mx.nd.%s(mx.nd.ones((2, 1)), mx.nd.ones((3,))).shape\n"
+                       "(2, 3)" % (_doc.capitalize(), _bname)))
+    if _kernel in _STRICT:
+        _ename = "elemwise_" + _kernel
+        register(OpDef(_ename, _make_strict(_kernel, _ename), inputs=("lhs", "rhs"), aliases=_STRICT[_kernel],
+                       doc="%s; both inputs must have the same shape.\n\n"
+                           ">>> mx.nd.%s(mx.nd.ones(3), mx.nd.ones(3))" % (_doc.capitalize(), _ename)))
+    _first, _rest = _plain[0], _plain[1:]
+    register(OpDef(_first, _make_scalar_ok(_kernel, _first, _pyop or _py_mod), inputs=("lhs", "rhs"),
+                   aliases=_rest, scalar_inputs=True,
+                   doc="%s; either side may be a number, arrays broadcast.\n\n"
+                       ">>> mx.nd.%s(mx.nd.array([1, 4]), 2)" % (_doc.capitalize(), _first)))
+
+
+# ---- clip, where, cast ----------------------------------------------------------------
+_CLIP = struct.Struct("=dd")  # gx_clip_attrs
+
+
+def _clip(data, a_min, a_max, out=None):
+    return _c.unary_with_attrs("clip", data, _CLIP.pack(a_min, a_max), out=out, opname="clip",
+                               attrs_obj={"a_min": a_min, "a_max": a_max})
+
+
+register(OpDef("clip", _clip, attrs=(Attr("a_min", "float"), Attr("a_max", "float")), method="clip",
+               doc="Clips values to [a_min, a_max].\n\n"
+                   ">>> mx.nd.clip(mx.nd.array([-2, 0.5, 3]), -1, 1).asnumpy()\n"
+                   "array([-1. ,  0.5,  1. ], dtype=float32)"))
+
+
+def _where(condition, x, y, out=None):
+    if x.shape != y.shape:
+        raise MXNetValueError("Operator where: x and y must have the same shape, got %s and %s"
+                              % (x.shape, y.shape))
+    if x.dtype != y.dtype:
+        raise MXNetTypeError("Operator where: x and y must have the same dtype, got %s and %s"
+                             % (np.dtype(x.dtype).name, np.dtype(y.dtype).name))
+    if condition.context != x.context or y.context != x.context:
+        raise MXNetValueError("Operator where: inputs are on different devices (%s, %s, %s)"
+                              % (condition.context, x.context, y.context))
+    cond = condition
+    if condition.shape != x.shape:
+        if condition.ndim == 1 and x.ndim >= 1 and condition.shape[0] == x.shape[0]:
+            cond = _c.as_strided(condition, x.shape, (condition.strides[0],) + (0,) * (x.ndim - 1))
+        else:
+            raise MXNetValueError("Operator where: condition has shape %s; it must be %s or (%d,)"
+                                  % (condition.shape, x.shape, x.shape[0] if x.ndim else 1))
+    if out is None:
+        o = _c.empty_like(x)
+    else:
+        if not isinstance(out, NDArray) or out.shape != x.shape or out.dtype != x.dtype:
+            raise MXNetValueError("Operator where: out= must be an NDArray of shape %s and dtype %s"
+                                  % (x.shape, np.dtype(x.dtype).name))
+        o = out
+    if o.size:
+        _c.launch("where", [cond, x, y], [o], None, "where")
+    _c.record("where", (condition, x, y), (o,))
+    return o
+
+
+register(OpDef("where", _where, inputs=("condition", "x", "y"),
+               doc="x where condition is non-zero, else y.  condition has x's shape, or is 1-D "
+                   "and selects whole rows.\n\n"
+                   ">>> mx.nd.where(mx.nd.array([1, 0]), mx.nd.array([1, 2]), mx.nd.array([3, 4])).asnumpy()\n"
+                   "array([1., 4.], dtype=float32)"))
+
+
+def _cast(data, dtype, out=None):
+    if out is None:
+        return _c.astype(data, dtype)
+    return _c.copyto(out, data, "cast")
+
+
+register(OpDef("cast", _cast, attrs=(Attr("dtype", "dtype"),), aliases=("Cast",),
+               doc="Converts to another dtype (a copy).\n\n"
+                   ">>> mx.nd.cast(mx.nd.array([1.7]), dtype='int32').asnumpy()\n"
+                   "array([1], dtype=int32)"))
