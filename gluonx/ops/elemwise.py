@@ -207,7 +207,6 @@ def _where(condition, x, y, out=None):
         o = out
     if o.size:
         _c.launch("where", [cond, x, y], [o], None, "where")
-    _c.record("where", (condition, x, y), (o,))
     return o
 
 
