@@ -231,15 +231,10 @@ def _copy_grad(node, dy):
     return (dy,)
 
 
-def _cast_grad(node, dy):
-    return (dy.astype(node.inputs[0].dtype),)
-
-
 _INTERNAL_RULES = {
     "_getitem": _getitem_grad,
     "_reshape_view": _reshape_view_grad,
     "_copy": _copy_grad,
-    "cast": _cast_grad,
 }
 
 

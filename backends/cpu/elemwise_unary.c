@@ -64,6 +64,26 @@ static inline float ew_lgammaf(float x) { int s; return lgammaf_r(x, &s); }
 static inline double ew_lgammad(double x) { int s; return lgamma_r(x, &s); }
 #define ew_lgamma(x) _Generic((x), float: ew_lgammaf, default: ew_lgammad)(x)
 
+/* digamma (the derivative of gammaln): reflection for x < 0, recurrence up
+ * to x >= 6, then the asymptotic series. */
+static double ew_digamma_d(double x)
+{
+    double r = 0;
+    if (x <= 0 && floor(x) == x)
+        return NAN;
+    if (x < 0)
+        return ew_digamma_d(1 - x) - M_PI / tan(M_PI * x);
+    while (x < 6) {
+        r -= 1 / x;
+        x += 1;
+    }
+    double f = 1 / (x * x);
+    double t = f * (-1.0 / 12 + f * (1.0 / 120 + f * (-1.0 / 252 + f * (1.0 / 240 + f * (-1.0 / 132)))));
+    return r + log(x) - 0.5 / x + t;
+}
+static inline float ew_digammaf(float x) { return (float)ew_digamma_d(x); }
+#define ew_digamma(x) _Generic((x), float: ew_digammaf, default: ew_digamma_d)(x)
+
 /* ---- the loop template ------------------------------------------------------ */
 #define EW_UN(NAME, FLAG, T_, C_, UT_, EXPR)                                                  \
     static void ew_##NAME##_loop_##FLAG(char **p, const int64_t *s, int64_t n, const void *aux) \
@@ -144,7 +164,8 @@ static inline double ew_lgammad(double x) { int s; return lgamma_r(x, &s); }
     X(erf, EW_M1(erf, x), 0)                                       \
     X(erfinv, ew_erfinv(x), 0)                              \
     X(gamma, EW_M1(tgamma, x), 0)                                  \
-    X(gammaln, ew_lgamma(x), 0)
+    X(gammaln, ew_lgamma(x), 0)                             \
+    X(digamma, ew_digamma(x), 0)
 
 #define EW_DEF_F(NAME, FE, IE)                          \
     EW_UN(NAME, GX_FLOAT32, float, float, float, FE)    \

@@ -316,7 +316,18 @@ def run_backward(list heads, list head_grads, bint retain_graph, bint create_gra
                     out_grads[j] = full_like_array(<NDArray>node.outputs[j], 0)
             if node.rule is None:
                 raise MXNetNotImplementedError("backward: operator %s has no gradient rule" % node.op)
-            in_grads = node.rule(node, *out_grads)
+            if create_graph:
+                # let the rule's uses of the outputs join the graph (the node
+                # keeps detached views, so that it holds no reference cycle)
+                for j in range(len(node.outputs)):
+                    (<NDArray>node.outputs[j])._ag = node.out_infos[j]
+                try:
+                    in_grads = node.rule(node, *out_grads)
+                finally:
+                    for j in range(len(node.outputs)):
+                        (<NDArray>node.outputs[j])._ag = None
+            else:
+                in_grads = node.rule(node, *out_grads)
             if not isinstance(in_grads, (tuple, list)):
                 in_grads = (in_grads,)
             for j, p_obj in enumerate(node.parents):

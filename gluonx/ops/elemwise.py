@@ -59,6 +59,7 @@ _UNARY = (
     ("erfinv", False, (), "Inverse error function."),
     ("gamma", False, (), "Gamma function."),
     ("gammaln", False, (), "log |gamma(x)|."),
+    ("digamma", False, (), "The derivative of gammaln."),
     ("round", True, (), "Rounds half away from zero (round(2.5) = 3, round(-2.5) = -3)."),
     ("rint", True, (), "Nearest integer; x.5 rounds down as in MXNet (rint(2.5) = 2, rint(-0.5) = -1)."),
     ("fix", True, (), "Rounds toward zero."),
