@@ -228,3 +228,14 @@ register(OpDef("cast", _cast, attrs=(Attr("dtype", "dtype"),), aliases=("Cast",)
                doc="Converts to another dtype (a copy).\n\n"
                    ">>> mx.nd.cast(mx.nd.array([1.7]), dtype='int32').asnumpy()\n"
                    "array([1], dtype=int32)"))
+
+
+def _stop_gradient(data, out=None):
+    if out is None:
+        return _c.astype(data, data.dtype)
+    return _c.copyto(out, data, "stop_gradient")
+
+
+register(OpDef("stop_gradient", _stop_gradient, aliases=("BlockGrad",), differentiable=False,
+               doc="A copy of `data` through which no gradient flows.\n\n"
+                   ">>> y = mx.nd.stop_gradient(x)  # y is a constant for autograd"))
