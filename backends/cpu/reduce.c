@@ -21,6 +21,14 @@
 #define RED_BLOCK 2048
 #define RED_CHUNK 1024
 
+/* Hot loops get an AVX2 clone picked at load time (ifunc), the baseline
+ * build stays x86-64 portable. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define RED_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define RED_CLONES
+#endif
+
 /* ---- operations -------------------------------------------------------------
  * Each op: INIT (identity), ADD(acc, v), COMB(a, b) and FIN(acc, count). */
 #define ISNAN_(v) ((v) != (v))
@@ -70,6 +78,27 @@
 #define norm2_ADD(a, v) ((a) + (v) * (v))
 #define norm2_COMB sum_COMB
 #define norm2_FIN(a, n) sqrt((double)(a))
+
+/* Inside vectorized lanes max/min drop the NaN test (it blocks
+ * vectorization); a separate NaN flag is accumulated instead. */
+#define sum_LANE sum_ADD
+#define mean_LANE sum_ADD
+#define nansum_LANE nansum_ADD
+#define prod_LANE prod_ADD
+#define nanprod_LANE nanprod_ADD
+#define norm1_LANE norm1_ADD
+#define norm2_LANE norm2_ADD
+#define max_LANE(a, v) ((v) > (a) ? (v) : (a))
+#define min_LANE(a, v) ((v) < (a) ? (v) : (a))
+#define sum_NANFLAG 0
+#define mean_NANFLAG 0
+#define nansum_NANFLAG 0
+#define prod_NANFLAG 0
+#define nanprod_NANFLAG 0
+#define norm1_NANFLAG 0
+#define norm2_NANFLAG 0
+#define max_NANFLAG 1
+#define min_NANFLAG 1
 
 /* Integer max/min identities (INFINITY does not convert to integers). */
 #define IMAX_INIT(A) ((A)INT64_MIN)
@@ -137,7 +166,7 @@ static int nthreads_for(int64_t work)
  * OP: operation prefix; FLAG/T: storage; BT: lane accumulator type; AT:
  * accumulator across blocks; INITM: identity macro. */
 #define DEFINE_REDUCE(OP, NAME, FLAG, T, BT, AT, INITM)                              \
-    static AT row_##NAME(const T *restrict x, int64_t n, int64_t s)                  \
+    RED_CLONES static AT row_##NAME(const T *restrict x, int64_t n, int64_t s)       \
     {                                                                                \
         AT acc = INITM(AT);                                                          \
         if (s == 1) {                                                                \
@@ -145,13 +174,27 @@ static int nthreads_for(int64_t work)
             while (i < n) {                                                          \
                 int64_t e = n - i > RED_BLOCK ? i + RED_BLOCK : n;                   \
                 BT b[RED_LANES];                                                     \
-                for (int j = 0; j < RED_LANES; j++)                                  \
+                int nanf[RED_LANES];                                                 \
+                for (int j = 0; j < RED_LANES; j++) {                                \
                     b[j] = INITM(BT);                                                \
+                    nanf[j] = 0;                                                     \
+                }                                                                    \
                 for (; i + RED_LANES <= e; i += RED_LANES)                           \
-                    for (int j = 0; j < RED_LANES; j++)                              \
-                        b[j] = OP##_ADD(b[j], (BT)x[i + j]);                         \
+                    for (int j = 0; j < RED_LANES; j++) {                            \
+                        BT v_ = (BT)x[i + j];                                        \
+                        b[j] = OP##_LANE(b[j], v_);                                  \
+                        if (OP##_NANFLAG)                                            \
+                            nanf[j] |= ISNAN_(v_);                                   \
+                    }                                                                \
                 for (; i < e; i++)                                                   \
                     b[0] = OP##_ADD(b[0], (BT)x[i]);                                 \
+                if (OP##_NANFLAG) {                                                  \
+                    int any_ = 0;                                                    \
+                    for (int j = 0; j < RED_LANES; j++)                              \
+                        any_ |= nanf[j];                                             \
+                    if (any_)                                                        \
+                        return (AT)NAN;                                              \
+                }                                                                    \
                 for (int w = RED_LANES / 2; w; w /= 2)                               \
                     for (int j = 0; j < w; j++)                                      \
                         b[j] = OP##_COMB(b[j], b[j + w]);                            \
@@ -162,6 +205,18 @@ static int nthreads_for(int64_t work)
                 acc = OP##_ADD(acc, (AT)x[i * s]);                                   \
         }                                                                            \
         return acc;                                                                  \
+    }                                                                                \
+                                                                                     \
+    /* acc[j] op= p[j] over a contiguous run (outer-axis reductions). */            \
+    RED_CLONES static void accrow_##NAME(AT *restrict acc, int *restrict nanf,       \
+                                         const T *restrict p, int64_t n)             \
+    {                                                                                \
+        for (int64_t j = 0; j < n; j++) {                                            \
+            AT v_ = (AT)p[j];                                                        \
+            acc[j] = OP##_LANE(acc[j], v_);                                          \
+            if (OP##_NANFLAG)                                                        \
+                nanf[j] |= ISNAN_(v_);                                               \
+        }                                                                            \
     }                                                                                \
                                                                                      \
     /* Everything reduced: per-thread partials over rows (or row chunks). */         \
@@ -267,14 +322,24 @@ static int nthreads_for(int64_t work)
             if (g.red[d]) redx[nr++] = d;                                            \
             else kept[nk++] = d;                                                     \
         }                                                                            \
-        int64_t nouter = g.M / len, nch = (len + RED_CHUNK - 1) / RED_CHUNK;         \
-        _Pragma("omp parallel for schedule(static) if(nthreads_for(g.N) > 1)")       \
+        int ntr = nthreads_for(g.N);                                                 \
+        int64_t nouter = g.M / len, csz = RED_CHUNK;                                 \
+        if (ntr > 1 && nouter < ntr) {                                               \
+            int64_t want = (len + ntr - 1) / ntr;                                    \
+            want = (want + 63) / 64 * 64;                                            \
+            if (want < csz) csz = want;                                              \
+        }                                                                            \
+        int64_t nch = (len + csz - 1) / csz;                                         \
+        _Pragma("omp parallel for schedule(static) if(ntr > 1)")                     \
         for (int64_t k = 0; k < nouter * nch; k++) {                                 \
-            int64_t m = k / nch, j0 = (k % nch) * RED_CHUNK;                         \
-            int64_t n = len - j0 < RED_CHUNK ? len - j0 : RED_CHUNK;                 \
+            int64_t m = k / nch, j0 = (k % nch) * csz;                               \
+            int64_t n = len - j0 < csz ? len - j0 : csz;                             \
             AT acc[RED_CHUNK];                                                       \
-            for (int64_t j = 0; j < n; j++)                                          \
+            int nanf[RED_CHUNK];                                                     \
+            for (int64_t j = 0; j < n; j++) {                                        \
                 acc[j] = INITM(AT);                                                  \
+                nanf[j] = 0;                                                         \
+            }                                                                        \
             int64_t ox, oo;                                                          \
             sub_offsets(&g, kept, nk, m, &ox, &oo);                                  \
             for (int64_t r = 0; r < g.R; r++) {                                      \
@@ -282,13 +347,16 @@ static int nthreads_for(int64_t work)
                 sub_offsets(&g, redx, nr, r, &rx, &ro);                              \
                 const T *restrict p = x + ox + rx + j0 * sxl;                        \
                 if (sxl == 1) {                                                      \
-                    for (int64_t j = 0; j < n; j++)                                  \
-                        acc[j] = OP##_ADD(acc[j], (AT)p[j]);                         \
+                    accrow_##NAME(acc, nanf, p, n);                                  \
                 } else {                                                             \
                     for (int64_t j = 0; j < n; j++)                                  \
                         acc[j] = OP##_ADD(acc[j], (AT)p[j * sxl]);                   \
                 }                                                                    \
             }                                                                        \
+            if (OP##_NANFLAG)                                                        \
+                for (int64_t j = 0; j < n; j++)                                      \
+                    if (nanf[j])                                                     \
+                        acc[j] = (AT)NAN;                                            \
             T *q = o + oo + j0 * sol;                                                \
             for (int64_t j = 0; j < n; j++)                                          \
                 STORE_(FLAG, T, q + j * sol, OP##_FIN(acc[j], g.R));                 \
@@ -296,10 +364,11 @@ static int nthreads_for(int64_t work)
         return GX_OK;                                                                \
     }
 
-/* Per dtype: float32 lanes in float, blocks summed in double; float64 in
+/* Per dtype: float32 lanes in float, blocks summed in double (max/min stay
+ * in float); float64 in
  * double; float16 in float; integers in int64. */
-#define DEFINE_OP_ALL(OP, FINIT, IINIT)                                       \
-    DEFINE_REDUCE(OP, OP##_f32, GX_FLOAT32, float, float, double, FINIT)      \
+#define DEFINE_OP_ALL(OP, FINIT, IINIT, F32ACC)                               \
+    DEFINE_REDUCE(OP, OP##_f32, GX_FLOAT32, float, float, F32ACC, FINIT)      \
     DEFINE_REDUCE(OP, OP##_f64, GX_FLOAT64, double, double, double, FINIT)    \
     DEFINE_REDUCE(OP, OP##_f16, GX_FLOAT16, gx_half, float, float, FINIT)     \
     DEFINE_REDUCE(OP, OP##_u8, GX_UINT8, uint8_t, int64_t, int64_t, IINIT)    \
@@ -308,13 +377,13 @@ static int nthreads_for(int64_t work)
     DEFINE_REDUCE(OP, OP##_i64, GX_INT64, int64_t, int64_t, int64_t, IINIT)   \
     DEFINE_REDUCE(OP, OP##_b, GX_BOOL, uint8_t, int64_t, int64_t, IINIT)
 
-DEFINE_OP_ALL(sum, sum_INIT, sum_INIT)
-DEFINE_OP_ALL(mean, sum_INIT, sum_INIT)
-DEFINE_OP_ALL(nansum, sum_INIT, sum_INIT)
-DEFINE_OP_ALL(prod, prod_INIT, prod_INIT)
-DEFINE_OP_ALL(nanprod, prod_INIT, prod_INIT)
-DEFINE_OP_ALL(max, max_INIT, IMAX_INIT)
-DEFINE_OP_ALL(min, min_INIT, IMIN_INIT)
+DEFINE_OP_ALL(sum, sum_INIT, sum_INIT, double)
+DEFINE_OP_ALL(mean, sum_INIT, sum_INIT, double)
+DEFINE_OP_ALL(nansum, sum_INIT, sum_INIT, double)
+DEFINE_OP_ALL(prod, prod_INIT, prod_INIT, double)
+DEFINE_OP_ALL(nanprod, prod_INIT, prod_INIT, double)
+DEFINE_OP_ALL(max, max_INIT, IMAX_INIT, float)
+DEFINE_OP_ALL(min, min_INIT, IMIN_INIT, float)
 /* norms: integers accumulate in double (the result is converted back). */
 #define DEFINE_NORM_ALL(OP)                                                   \
     DEFINE_REDUCE(OP, OP##_f32, GX_FLOAT32, float, float, double, sum_INIT)   \
@@ -369,6 +438,28 @@ static void store_index(void *p, int dtype, int64_t idx)
 #define ARG_BETTER_min(v, b) ((v) < (b) || (ISNAN_(v) && !ISNAN_(b)))
 
 #define DEFINE_ARG(WHICH, SUF, FLAG, T, C)                                           \
+    /* contiguous row: vectorized extreme value (and NaN flag), then the first   \
+     * index holding it */                                                       \
+    RED_CLONES static int64_t arg_fast_##WHICH##_##SUF(const T *restrict p, int64_t n) \
+    {                                                                                \
+        C best = (C)row_##WHICH##_##SUF(p, n, 1);                                    \
+        int anyn = ISNAN_(best);                                                     \
+        int64_t i;                                                                   \
+        if (anyn) {                                                                  \
+            for (i = 0; i < n; i++)                                                  \
+                if (ISNAN_((C)p[i])) return i;                                       \
+        }                                                                            \
+        for (i = 0; i + 16 <= n; i += 16) {                                          \
+            int hit = 0;                                                             \
+            for (int j = 0; j < 16; j++)                                             \
+                hit |= ((C)p[i + j] == best);                                        \
+            if (hit)                                                                 \
+                break;                                                               \
+        }                                                                            \
+        for (; i < n; i++)                                                           \
+            if ((C)p[i] == best) return i;                                           \
+        return 0;                                                                    \
+    }                                                                                \
     static int arg##WHICH##_##SUF(gx_context *c, const gx_tensor *in, int32_t nin,   \
                                   gx_tensor *out, int32_t nout, const void *attrs)   \
     {                                                                                \
@@ -400,6 +491,11 @@ static void store_index(void *p, int dtype, int64_t idx)
                 const T *p = x + ox;                                                 \
                 C best = (C)p[0];                                                    \
                 int64_t bi = 0;                                                      \
+                if (s == 1 && n >= 64) {                                             \
+                    bi = arg_fast_##WHICH##_##SUF(p, n);                             \
+                    store_index(o + oo * osz, odt, bi);                              \
+                    continue;                                                        \
+                }                                                                    \
                 for (int64_t i = 1; i < n; i++) {                                    \
                     C v = (C)p[i * s];                                               \
                     if (ARG_BETTER_##WHICH(v, best)) { best = v; bi = i; }           \

@@ -87,6 +87,25 @@ static void store_idx(char *p, int dtype, int64_t idx)
             buf[0].idx = bi;                                                           \
             return buf;                                                                \
         }                                                                              \
+        if (k <= 32 && K >= 8 * k) {                                                   \
+            /* small k: keep a sorted buffer of the best k (stable: a later equal  \
+             * key never passes an earlier one) */                                    \
+            int64_t cnt = 0;                                                           \
+            for (int64_t i = 0; i < K; i++) {                                          \
+                C v = (C)x[i];                                                         \
+                if (cnt == k && !(asc ? LT_ASC(v, buf[k - 1].key)                      \
+                                      : LT_DESC(v, buf[k - 1].key)))                   \
+                    continue;                                                          \
+                int64_t j = cnt < k ? cnt++ : k - 1;                                   \
+                while (j > 0 && (asc ? LT_ASC(v, buf[j - 1].key) : LT_DESC(v, buf[j - 1].key))) { \
+                    buf[j] = buf[j - 1];                                               \
+                    j--;                                                               \
+                }                                                                      \
+                buf[j].key = v;                                                        \
+                buf[j].idx = i;                                                        \
+            }                                                                          \
+            return buf;                                                                \
+        }                                                                              \
         for (int64_t i = 0; i < K; i++) {                                              \
             buf[i].key = (C)x[i];                                                      \
             buf[i].idx = i;                                                            \
