@@ -185,7 +185,7 @@ def test_getitem_and_views_carry_gradients():
     x = mx.nd.array(np.arange(12.0).reshape(3, 4))
     x.attach_grad()
     with autograd.record():
-        y = x[1] * 2 + x[:, 0].sum() + x.reshape((4, 3))[0].sum() + x[[0, 0], [1, 1]].sum()
+        y = (x[1] * 2).sum() + x[:, 0].sum() + x.reshape((4, 3))[0].sum() + x[[0, 0], [1, 1]].sum()
     y.backward()
     want = np.zeros((3, 4))
     want[1] += 2

@@ -49,7 +49,7 @@ def _scatter_add(values, indices, size=REQUIRED, out=None):
 
 def _scatter_add_grad(node, dy):
     values, indices = node.inputs
-    valid = nd().broadcast_greater_equal(indices, 0).astype(dy.dtype)
+    valid = (indices >= 0).astype(dy.dtype)
     picked = nd().take(dy, nd().maximum(indices, 0).reshape((-1,)), axis=0, mode="clip")
     return (picked.reshape(values.shape) * valid.reshape(values.shape), None)
 

@@ -104,12 +104,12 @@ register(OpDef("topk", _topk,
                       Attr("ret_typ", "str", "indices", "What to return.",
                            choices=("value", "indices", "mask", "both")),
                       Attr("is_ascend", "bool", False, "Smallest first instead of largest."), _IDX_DT),
-               method="topk", differentiable=False,
+               method="topk",
                doc="The top k elements along an axis: their indices, values, both ([values, "
                    "indices]) or a 0/1 mask.\n\n"
                    ">>> mx.nd.topk(mx.nd.array([[3, 1, 2]]), k=2).asnumpy()\n"
                    "array([[0., 2.]], dtype=float32)"))
-register(OpDef("sort", _sort, attrs=(_AXIS, _ASC_T), method="sort", differentiable=False,
+register(OpDef("sort", _sort, attrs=(_AXIS, _ASC_T), method="sort",
                doc="Sorted copy along an axis.\n\n>>> mx.nd.sort(mx.nd.array([3, 1, 2])).asnumpy()\n"
                    "array([1., 2., 3.], dtype=float32)"))
 register(OpDef("argsort", _argsort, attrs=(_AXIS, _ASC_T, _IDX_DT), method="argsort",

@@ -88,6 +88,18 @@ CASES = {
     "pick": (lambda x: nd.pick(x, nd.array([0, 2]), axis=1), [ANY]),
     "gather_nd": (lambda x: nd.gather_nd(x, nd.array([[1, 0, 1], [2, 0, 2]])), [ANY]),
     "scatter_nd": (lambda x: nd.scatter_nd(x, nd.array([[0, 1], [2, 0]]), shape=(2, 3)), [U(-2, 2, (2,))]),
+    # reductions, sorting, products
+    "sum": (lambda x: nd.sum(x, axis=1), [ANY]), "mean": (lambda x: nd.mean(x, axis=(0,), keepdims=True), [ANY]),
+    "prod": (lambda x: nd.prod(x, axis=0), [POS]), "max": (lambda x: nd.max(x, axis=1), [ANY]),
+    "min": (lambda x: x.min(), [ANY]), "nansum": (lambda x: nd.nansum(x, axis=0, exclude=True), [ANY]),
+    "nanprod": (lambda x: nd.nanprod(x), [POS]), "norm": (lambda x: nd.norm(x, axis=1), [ANY]),
+    "sort": (lambda x: nd.sort(x, axis=0) * nd.array([[1.0], [2.0]], dtype=x.dtype), [ANY]),
+    "topk": (lambda x: nd.topk(x, axis=1, k=2, ret_typ="value") * 3, [ANY]),
+    "dot": (lambda a, b: nd.dot(a, b, transpose_b=True), [ANY, U(-2, 2, (4, 3))]),
+    "batch_dot": (lambda a, b: nd.batch_dot(a, b, transpose_a=True), [U(-2, 2, (2, 3, 2)), U(-2, 2, (2, 3, 4))]),
+    "linalg_gemm2": (lambda a, b: nd.linalg.gemm2(a, b, alpha=2.0), [ANY, U(-2, 2, (3, 2))]),
+    "linalg_gemm": (lambda a, b, c: nd.linalg.gemm(a, b, c, transpose_a=True, beta=0.5),
+                    [U(-2, 2, (3, 2)), U(-2, 2, (3, 4)), U(-2, 2, (2, 4))]),
     "_scatter_add": (lambda x: nd._scatter_add(x, nd.array([0, 3, 3], dtype="int64"), size=5),
                      [U(-2, 2, (3,))]),
 }
