@@ -26,7 +26,7 @@
     }
 
 #define EW_COPY_FROM(SF, ST, SC, SUT)                                                 \
-    static void ew_copy_loop_##SF(char **p, const int64_t *s, int64_t n, const void *aux) \
+    GX_SIMD_CLONES static void ew_copy_loop_##SF(char **p, const int64_t *s, int64_t n, const void *aux) \
     {                                                                                \
         typedef ST SRC_T;                                                            \
         const int src_flag = SF;                                                     \
@@ -53,7 +53,7 @@ EW_ALL_TYPES(EW_COPY_FROM)
 
 /* ---- fill ------------------------------------------------------------------- */
 #define EW_FILL(FLAG, T, C, UT)                                                      \
-    static void ew_fill_loop_##FLAG(char **p, const int64_t *s, int64_t n, const void *aux) \
+    GX_SIMD_CLONES static void ew_fill_loop_##FLAG(char **p, const int64_t *s, int64_t n, const void *aux) \
     {                                                                                \
         const T v = *(const T *)aux;                                                 \
         if (s[0] == (int64_t)sizeof(T)) {                                            \
@@ -108,7 +108,7 @@ static inline int64_t ew_d2i(double v)
 }
 
 #define EW_CLIP(FLAG, T, C, UT, BT, BOUNDS)                                          \
-    static void ew_clip_loop_##FLAG(char **p, const int64_t *s, int64_t n, const void *aux) \
+    GX_SIMD_CLONES static void ew_clip_loop_##FLAG(char **p, const int64_t *s, int64_t n, const void *aux) \
     {                                                                                \
         const BT lo = ((const BOUNDS *)aux)->lo, hi = ((const BOUNDS *)aux)->hi;     \
         if (s[0] == (int64_t)sizeof(T) && s[1] == (int64_t)sizeof(T)) {              \

@@ -67,7 +67,7 @@ static inline double ew_fmodd(double a, double b)
  * Operands: p[0] lhs, p[1] rhs, p[2] out.  Specialised paths for all
  * contiguous and for a broadcast scalar on either side (x + 2). */
 #define EW_BIN(NAME, FLAG, T_, C_, UT_, EXPR)                                                  \
-    static void ew_##NAME##_loop_##FLAG(char **p, const int64_t *s, int64_t n, const void *aux) \
+    GX_SIMD_CLONES static void ew_##NAME##_loop_##FLAG(char **p, const int64_t *s, int64_t n, const void *aux) \
     {                                                                                      \
         (void)aux;                                                                         \
         typedef T_ T;                                                                      \

@@ -86,7 +86,7 @@ static inline float ew_digammaf(float x) { return (float)ew_digamma_d(x); }
 
 /* ---- the loop template ------------------------------------------------------ */
 #define EW_UN(NAME, FLAG, T_, C_, UT_, EXPR)                                                  \
-    static void ew_##NAME##_loop_##FLAG(char **p, const int64_t *s, int64_t n, const void *aux) \
+    GX_SIMD_CLONES static void ew_##NAME##_loop_##FLAG(char **p, const int64_t *s, int64_t n, const void *aux) \
     {                                                                                     \
         (void)aux;                                                                         \
         typedef T_ T;                                                                      \

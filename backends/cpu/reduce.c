@@ -21,13 +21,8 @@
 #define RED_BLOCK 2048
 #define RED_CHUNK 1024
 
-/* Hot loops get an AVX2 clone picked at load time (ifunc), the baseline
- * build stays x86-64 portable. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define RED_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define RED_CLONES
-#endif
+/* Hot loops get an AVX2 clone picked at load time (see gx_cpu.h). */
+#define RED_CLONES GX_SIMD_CLONES
 
 /* ---- operations -------------------------------------------------------------
  * Each op: INIT (identity), ADD(acc, v), COMB(a, b) and FIN(acc, count). */
