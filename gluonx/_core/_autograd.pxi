@@ -24,6 +24,7 @@ cdef class AGInfo:
     cdef public Node node          # producer (None for leaves)
     cdef public int index          # which output of `node`
     cdef public bint fresh         # grad written by a backward since the flag was cleared
+    cdef object acc                # gradient accumulated during a backward pass
 
     def __repr__(self):
         return "<AGInfo leaf=%s req=%s node=%s>" % (self.leaf, self.grad_req, self.node)
@@ -122,21 +123,33 @@ cdef int maybe_record(str opname, tuple inputs, tuple outputs, object attrs,
     node.inputs = inputs
     node.parents = tuple(parents)
     node.attrs = attrs
+    if len(outputs) == 1:      # the common case, without the lists
+        o = <NDArray>outputs[0]
+        oinfo = new_output_info(node, 0, torch)
+        o._ag = oinfo
+        node.outputs = (detached(o),)
+        node.out_infos = (oinfo,)
+        return 0
     outs = []
     infos = []
     for i, y in enumerate(outputs):
         o = <NDArray>y
-        oinfo = AGInfo.__new__(AGInfo)
-        oinfo.node = node
-        oinfo.index = i
-        oinfo.torch = torch
-        oinfo.grad_req = "write"
+        oinfo = new_output_info(node, i, torch)
         o._ag = oinfo
         outs.append(detached(o))
         infos.append(oinfo)
     node.outputs = tuple(outs)
     node.out_infos = tuple(infos)
     return 0
+
+
+cdef inline AGInfo new_output_info(Node node, int index, bint torch):
+    cdef AGInfo oinfo = AGInfo.__new__(AGInfo)
+    oinfo.node = node
+    oinfo.index = index
+    oinfo.torch = torch
+    oinfo.grad_req = "write"
+    return oinfo
 
 
 cdef int check_inplace(NDArray target, str what) except -1:
@@ -257,9 +270,14 @@ cdef list topo_order(list head_infos):
     return order
 
 
-cdef int check_grad_shape(NDArray g, object target, str what) except -1:
-    cdef tuple shape = target.shape
+cdef int check_grad_shape(NDArray g, object target, str what, int index=-1) except -1:
+    """A gradient must have its array's shape (index >= 0: input `index` of op `what`)."""
+    if isinstance(target, NDArray) and same_shape(g, <NDArray>target):
+        return 0
+    cdef tuple shape = target.shape if isinstance(target, NDArray) else ()
     if g.shape != shape:
+        if index >= 0:
+            what = "backward of %s (input %d)" % (what, index)
         raise MXNetValueError("%s: gradient of shape %s for an array of shape %s" % (what, g.shape, shape))
     return 0
 
@@ -268,11 +286,10 @@ def run_backward(list heads, list head_grads, bint retain_graph, bint create_gra
                  list variables=None):
     """The backward pass.  With `variables` (autograd.grad) returns their
     gradients instead of writing the leaves' .grad buffers."""
-    cdef AGInfo info, p
+    cdef AGInfo info, p, oi
     cdef Node node
     cdef NDArray h, g
-    cdef dict grads = {}          # id(AGInfo) -> accumulated gradient
-    cdef dict keep = {}           # id(AGInfo) -> AGInfo (keeps ids valid)
+    cdef list touched = []        # every AGInfo whose acc was set (cleared at the end)
     head_infos = []
     for i, h in enumerate(heads):
         if h._ag is None:
@@ -290,9 +307,11 @@ def run_backward(list heads, list head_grads, bint retain_graph, bint create_gra
         else:
             g = <NDArray?>hg
             check_grad_shape(g, h, "backward: head gradient %d" % i)
-        key = id(info)
-        keep[key] = info
-        grads[key] = g if key not in grads else grads[key] + g
+        if info.acc is None:
+            info.acc = g
+            touched.append(info)
+        else:
+            info.acc = info.acc + g
         head_infos.append(info)
     order = topo_order(head_infos)
     old = (gx_ag_recording, gx_ag_training, gx_ag_grad_enabled)
@@ -301,10 +320,12 @@ def run_backward(list heads, list head_grads, bint retain_graph, bint create_gra
         for node in reversed(order):
             out_grads = []
             found = False
-            for j, oi in enumerate(node.out_infos):
-                og = grads.pop(id(oi), None)
+            for oi_obj in node.out_infos:
+                oi = <AGInfo>oi_obj
+                og = oi.acc
                 if og is not None:
                     found = True
+                    oi.acc = None
                 out_grads.append(og)
             if not found:
                 continue
@@ -337,16 +358,18 @@ def run_backward(list heads, list head_grads, bint retain_graph, bint create_gra
                 if gj is None:
                     continue
                 p = <AGInfo>p_obj
-                check_grad_shape(<NDArray?>gj, node.inputs[j],
-                                 "backward of %s (input %d)" % (node.op, j))
-                key = id(p)
-                if key in grads:
-                    grads[key] = grads[key] + gj
+                check_grad_shape(<NDArray?>gj, node.inputs[j], node.op, j)
+                if p.acc is None:
+                    p.acc = gj
+                    touched.append(p)
                 else:
-                    grads[key] = gj
-                    keep[key] = p
+                    p.acc = p.acc + gj
             if not retain_graph:
                 node.free()
+    except BaseException:
+        for p_obj in touched:
+            (<AGInfo>p_obj).acc = None
+        raise
     finally:
         set_state(*old)
     if variables is not None:
@@ -354,20 +377,24 @@ def run_backward(list heads, list head_grads, bint retain_graph, bint create_gra
         for v in variables:
             vi = (<NDArray?>v)._ag
             if vi is None:
+                for p_obj in touched:
+                    (<AGInfo>p_obj).acc = None
                 raise MXNetError("autograd.grad: a variable of shape %s was not marked with "
                                  "attach_grad()/mark_variables" % (v.shape,))
-            gv = grads.get(id(vi))
+            gv = (<AGInfo>vi).acc
             result.append(gv if gv is not None else full_like_array(<NDArray>v, 0))
+        for p_obj in touched:
+            (<AGInfo>p_obj).acc = None
         return result
-    for key, g_obj in grads.items():
-        info = <AGInfo>keep[key]
-        if not info.leaf or info.grad_req == "null":
+    for p_obj in touched:
+        info = <AGInfo>p_obj
+        g_obj = info.acc
+        info.acc = None
+        if g_obj is None or not info.leaf or info.grad_req == "null":
             continue
         if info.grad is None:
-            info.grad = g_obj if not create_graph else g_obj
-            info.fresh = True
-            continue
-        if info.grad_req == "add":
+            info.grad = g_obj
+        elif info.grad_req == "add":
             copy_into(<NDArray>info.grad, <NDArray>(info.grad + g_obj), "backward")
         else:
             copy_into(<NDArray>info.grad, <NDArray>g_obj, "backward")

@@ -552,6 +552,23 @@ cdef NDArray reduce_impl(int kid, NDArray x, tuple axes, bint keepdims, int out_
     return o
 
 
+cdef class UnaryFn:
+    """A unary elementwise operator with its kernel id resolved once: the
+    fast path of mx.nd.exp, mx.nd.tanh, ... (recorded by unary_entry)."""
+    cdef int kid
+    cdef str opname
+
+    def __init__(self, str kernel, str opname):
+        self.kid = kernel_id_c(kernel)
+        self.opname = opname
+
+    def __call__(self, data, out=None):
+        if not isinstance(data, NDArray):
+            raise MXNetTypeError("Operator %s: input 'data' must be an NDArray, got %s"
+                                 % (self.opname, type(data).__name__))
+        return unary_entry(self.kid, <NDArray>data, out, self.opname)
+
+
 # ---- the API the operator definitions use ----------------------------------------
 
 def empty(shape, dtype=None, ctx=None) -> NDArray:

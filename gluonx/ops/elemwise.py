@@ -79,6 +79,7 @@ def _make_unary(kernel):
 
 for _name, _method, _aliases, _doc in _UNARY:
     register(OpDef(_name, _make_unary(_name), aliases=_aliases, method=_name if _method else None,
+                   fast=_c.UnaryFn(_name, _name),
                    doc="%s\n\n>>> mx.nd.%s(mx.nd.array([0.5, 1.0, 2.0]))" % (_doc, _name)))
 
 

@@ -157,7 +157,8 @@ class OpDef:
                  attrs: tuple = (), grad: Optional[Callable] = None, aliases: tuple = (),
                  method: Optional[str | tuple] = None, doc: str = "", num_outputs: int = 1,
                  variadic: bool = False, differentiable: bool = True,
-                 scalar_inputs: bool = False, namespaces: tuple = ("nd",)):
+                 scalar_inputs: bool = False, namespaces: tuple = ("nd",),
+                 fast: Optional[Callable] = None):
         self.name = name
         self.compute = compute
         self.inputs = tuple(inputs)
@@ -171,6 +172,9 @@ class OpDef:
         self.differentiable = differentiable
         self.scalar_inputs = scalar_inputs
         self.namespaces = namespaces
+        # fast(data, out) for operators whose only argument is one array:
+        # the generated function calls it directly, skipping argument binding
+        self.fast = fast
         self._attr_by_name = {a.name: a for a in self.attrs}
         self._defaults = {a.name: a.default for a in self.attrs}
         self._required = tuple(a.name for a in self.attrs if a.default is REQUIRED)
@@ -309,8 +313,14 @@ def make_function(op: OpDef, public_name: str) -> Callable:
     """The ``mx.nd`` function of an operator: a real function with the op's
     signature and documentation."""
 
-    def fn(*args, **kwargs):
-        return op(*args, **kwargs)
+    if op.fast is not None and op.inputs == ("data",) and not op.attrs:
+        fast = op.fast
+
+        def fn(data, out=None, name=None):
+            return fast(data, out)
+    else:
+        def fn(*args, **kwargs):
+            return op(*args, **kwargs)
 
     fn.__name__ = public_name
     fn.__qualname__ = public_name
