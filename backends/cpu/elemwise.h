@@ -41,6 +41,30 @@ int gx_cpu_register_elemwise_binary(gx_registry *r);
     X(GX_INT64, int64_t, int64_t, uint64_t)  \
     X(GX_BOOL, _Bool, uint8_t, uint8_t)
 
+/* Instantiates kernel template TMPL(NAME, FLAG, T, C, UT, EXPR) for the
+ * float dtypes (float16 computes in float) or the integer dtypes and bool,
+ * and registers the instances.  The unary and binary files share these. */
+#define EW_INSTANTIATE_F(TMPL, NAME, E)                  \
+    TMPL(NAME, GX_FLOAT32, float, float, float, E)       \
+    TMPL(NAME, GX_FLOAT64, double, double, double, E)    \
+    TMPL(NAME, GX_FLOAT16, gx_half, float, float, E)
+#define EW_INSTANTIATE_I(TMPL, NAME, E)                  \
+    TMPL(NAME, GX_UINT8, uint8_t, uint8_t, uint8_t, E)   \
+    TMPL(NAME, GX_INT8, int8_t, int8_t, uint8_t, E)      \
+    TMPL(NAME, GX_INT32, int32_t, int32_t, uint32_t, E)  \
+    TMPL(NAME, GX_INT64, int64_t, int64_t, uint64_t, E)  \
+    TMPL(NAME, GX_BOOL, _Bool, uint8_t, uint8_t, E)
+#define EW_REGISTER_F(r, NAME)                           \
+    GX_REG(r, #NAME, GX_FLOAT32, ew_##NAME##_GX_FLOAT32); \
+    GX_REG(r, #NAME, GX_FLOAT64, ew_##NAME##_GX_FLOAT64); \
+    GX_REG(r, #NAME, GX_FLOAT16, ew_##NAME##_GX_FLOAT16);
+#define EW_REGISTER_I(r, NAME)                           \
+    GX_REG(r, #NAME, GX_UINT8, ew_##NAME##_GX_UINT8);    \
+    GX_REG(r, #NAME, GX_INT8, ew_##NAME##_GX_INT8);      \
+    GX_REG(r, #NAME, GX_INT32, ew_##NAME##_GX_INT32);    \
+    GX_REG(r, #NAME, GX_INT64, ew_##NAME##_GX_INT64);    \
+    GX_REG(r, #NAME, GX_BOOL, ew_##NAME##_GX_BOOL);
+
 /* A row loop: operand k starts at p[k] and advances s[k] bytes per element,
  * for n elements.  `aux` is kernel-specific (attrs). */
 typedef void (*ew_loop)(char **p, const int64_t *s, int64_t n, const void *aux);

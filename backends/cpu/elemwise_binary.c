@@ -148,16 +148,8 @@ static inline double ew_fmodd(double a, double b)
     X(hypot, EW_M2(hypot, a, b), 0)       \
     X(arctan2, EW_M2(atan2, a, b), 0)
 
-#define EW_DEF_F(NAME, FE, IE)                                      \
-    EW_BIN(NAME, GX_FLOAT32, float, float, float, FE)               \
-    EW_BIN(NAME, GX_FLOAT64, double, double, double, FE)            \
-    EW_BIN(NAME, GX_FLOAT16, gx_half, float, float, FE)
-#define EW_DEF_I(NAME, FE, IE)                                      \
-    EW_BIN(NAME, GX_UINT8, uint8_t, uint8_t, uint8_t, IE)           \
-    EW_BIN(NAME, GX_INT8, int8_t, int8_t, uint8_t, IE)              \
-    EW_BIN(NAME, GX_INT32, int32_t, int32_t, uint32_t, IE)          \
-    EW_BIN(NAME, GX_INT64, int64_t, int64_t, uint64_t, IE)          \
-    EW_BIN(NAME, GX_BOOL, _Bool, uint8_t, uint8_t, IE)
+#define EW_DEF_F(NAME, FE, IE) EW_INSTANTIATE_F(EW_BIN, NAME, FE)
+#define EW_DEF_I(NAME, FE, IE) EW_INSTANTIATE_I(EW_BIN, NAME, IE)
 
 EW_BIN_OPS(EW_DEF_F)
 EW_BIN_OPS(EW_DEF_I)
@@ -165,16 +157,8 @@ EW_BIN_FLOAT_OPS(EW_DEF_F)
 
 int gx_cpu_register_elemwise_binary(gx_registry *r)
 {
-#define EW_REG_F(NAME, FE, IE)                            \
-    GX_REG(r, #NAME, GX_FLOAT32, ew_##NAME##_GX_FLOAT32); \
-    GX_REG(r, #NAME, GX_FLOAT64, ew_##NAME##_GX_FLOAT64); \
-    GX_REG(r, #NAME, GX_FLOAT16, ew_##NAME##_GX_FLOAT16);
-#define EW_REG_I(NAME, FE, IE)                        \
-    GX_REG(r, #NAME, GX_UINT8, ew_##NAME##_GX_UINT8); \
-    GX_REG(r, #NAME, GX_INT8, ew_##NAME##_GX_INT8);   \
-    GX_REG(r, #NAME, GX_INT32, ew_##NAME##_GX_INT32); \
-    GX_REG(r, #NAME, GX_INT64, ew_##NAME##_GX_INT64); \
-    GX_REG(r, #NAME, GX_BOOL, ew_##NAME##_GX_BOOL);
+#define EW_REG_F(NAME, FE, IE) EW_REGISTER_F(r, NAME)
+#define EW_REG_I(NAME, FE, IE) EW_REGISTER_I(r, NAME)
     EW_BIN_OPS(EW_REG_F)
     EW_BIN_OPS(EW_REG_I)
     EW_BIN_FLOAT_OPS(EW_REG_F)

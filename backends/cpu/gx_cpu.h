@@ -128,6 +128,21 @@ static inline void gx_rows_ptrs(const gx_rows *it, int64_t row, char **p)
     }
 }
 
+/* Writes index `idx` converted to `dtype` (argmax, topk: MXNet returns
+ * indices as float32 by default). */
+static inline void gx_store_index(void *p, int dtype, int64_t idx)
+{
+    switch (dtype) {
+    case GX_FLOAT32: *(float *)p = (float)idx; break;
+    case GX_FLOAT64: *(double *)p = (double)idx; break;
+    case GX_FLOAT16: *(gx_half *)p = (gx_half)(float)idx; break;
+    case GX_UINT8: case GX_BOOL: *(uint8_t *)p = (uint8_t)idx; break;
+    case GX_INT8: *(int8_t *)p = (int8_t)idx; break;
+    case GX_INT32: *(int32_t *)p = (int32_t)idx; break;
+    case GX_INT64: *(int64_t *)p = idx; break;
+    }
+}
+
 static inline int64_t gx_numel(const gx_tensor *t)
 {
     int64_t n = 1;

@@ -416,18 +416,6 @@ DEFINE_NORM(b)
 /* ---- argmax / argmin ------------------------------------------------------------
  * Exactly one reduced axis; ties and NaN: the first index wins (as NumPy).
  * The index is written converted to the output's dtype. */
-static void store_index(void *p, int dtype, int64_t idx)
-{
-    switch (dtype) {
-    case GX_FLOAT32: *(float *)p = (float)idx; break;
-    case GX_FLOAT64: *(double *)p = (double)idx; break;
-    case GX_FLOAT16: *(gx_half *)p = (gx_half)(float)idx; break;
-    case GX_UINT8: case GX_BOOL: *(uint8_t *)p = (uint8_t)idx; break;
-    case GX_INT8: *(int8_t *)p = (int8_t)idx; break;
-    case GX_INT32: *(int32_t *)p = (int32_t)idx; break;
-    case GX_INT64: *(int64_t *)p = idx; break;
-    }
-}
 
 #define ARG_BETTER_max(v, b) ((v) > (b) || (ISNAN_(v) && !ISNAN_(b)))
 #define ARG_BETTER_min(v, b) ((v) < (b) || (ISNAN_(v) && !ISNAN_(b)))
@@ -488,14 +476,14 @@ static void store_index(void *p, int dtype, int64_t idx)
                 int64_t bi = 0;                                                      \
                 if (s == 1 && n >= 64) {                                             \
                     bi = arg_fast_##WHICH##_##SUF(p, n);                             \
-                    store_index(o + oo * osz, odt, bi);                              \
+                    gx_store_index(o + oo * osz, odt, bi);                              \
                     continue;                                                        \
                 }                                                                    \
                 for (int64_t i = 1; i < n; i++) {                                    \
                     C v = (C)p[i * s];                                               \
                     if (ARG_BETTER_##WHICH(v, best)) { best = v; bi = i; }           \
                 }                                                                    \
-                store_index(o + oo * osz, odt, bi);                                  \
+                gx_store_index(o + oo * osz, odt, bi);                                  \
             }                                                                        \
             return GX_OK;                                                            \
         }                                                                            \
@@ -526,7 +514,7 @@ static void store_index(void *p, int dtype, int64_t idx)
                 }                                                                    \
             }                                                                        \
             for (int64_t j = 0; j < cn; j++)                                         \
-                store_index(o + (oo + (j0 + j) * sol) * osz, odt, bi[j]);            \
+                gx_store_index(o + (oo + (j0 + j) * sol) * osz, odt, bi[j]);            \
         }                                                                            \
         return GX_OK;                                                                \
     }

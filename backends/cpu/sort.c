@@ -15,18 +15,6 @@
 
 #include "gx_cpu.h"
 
-static void store_idx(char *p, int dtype, int64_t idx)
-{
-    switch (dtype) {
-    case GX_FLOAT32: *(float *)p = (float)idx; break;
-    case GX_FLOAT64: *(double *)p = (double)idx; break;
-    case GX_FLOAT16: *(gx_half *)p = (gx_half)(float)idx; break;
-    case GX_UINT8: case GX_BOOL: *(uint8_t *)p = (uint8_t)idx; break;
-    case GX_INT8: *(int8_t *)p = (int8_t)idx; break;
-    case GX_INT32: *(int32_t *)p = (int32_t)idx; break;
-    case GX_INT64: *(int64_t *)p = idx; break;
-    }
-}
 
 /* "a goes before b" (strictly), NaN largest. */
 #define LT_ASC(a, b) ((a) < (b) || ((b) != (b) && (a) == (a)))
@@ -162,7 +150,7 @@ static void store_idx(char *p, int dtype, int64_t idx)
                     for (int64_t i = 0; i < k; i++) ov[m * k + i] = x[m * K + r[i].idx]; \
                 if (wi)                                                                \
                     for (int64_t i = 0; i < k; i++)                                    \
-                        store_idx(oi + (m * k + i) * isz, idt, r[i].idx);              \
+                        gx_store_index(oi + (m * k + i) * isz, idt, r[i].idx);              \
             }                                                                          \
         }                                                                              \
         return GX_OK;                                                                  \

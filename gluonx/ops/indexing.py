@@ -13,7 +13,7 @@ import numpy as np
 
 from gluonx._core import ndarray as _c
 from gluonx.base import MXNetIndexError, MXNetTypeError, MXNetValueError
-from gluonx.ops.registry import Attr, OpDef, register, REQUIRED
+from gluonx.ops.registry import Attr, OpDef, register, write_out, REQUIRED
 
 __all__ = ["advanced_getitem", "advanced_setitem"]
 
@@ -22,12 +22,6 @@ _ONE_HOT = struct.Struct("=dd")    # gx_one_hot_attrs
 _MODES = {"clip": 0, "wrap": 1, "raise": 2}
 _CLIP, _WRAP, _RAISE = 0, 1, 2
 
-
-def _finish(res, out):
-    if out is not None:
-        _c.copyto(out, res)
-        return out
-    return res
 
 
 # ---- advanced __getitem__ / __setitem__ ---------------------------------------------------
@@ -247,7 +241,7 @@ def _take(a, indices, axis=0, mode="clip", out=None):
         data3 = _c.reshape(a, (outer, n, inner))
         idx1 = _c.reshape(indices, (m,))
         _c.launch("take", [data3, idx1], [_c.reshape(res, (outer, m, inner))], _INDEX.pack(_MODES[mode]), "take")
-    return _finish(res, out)
+    return write_out(res, out)
 
 
 def _pick(data, index, axis=-1, keepdims=False, mode="clip", out=None):
@@ -271,7 +265,7 @@ def _pick(data, index, axis=-1, keepdims=False, mode="clip", out=None):
                   [_c.reshape(res, (outer, 1, inner))], _INDEX.pack(_MODES[mode]), "pick")
     if not keepdims:
         res = _c.reshape(res, rshape or (1,))
-    return _finish(res, out)
+    return write_out(res, out)
 
 
 def _one_hot(indices, depth=REQUIRED, on_value=1.0, off_value=0.0, dtype="float32", out=None):
@@ -282,7 +276,7 @@ def _one_hot(indices, depth=REQUIRED, on_value=1.0, off_value=0.0, dtype="float3
     if res.size:
         _c.launch("one_hot", [_c.reshape(indices, (m,))], [_c.reshape(res, (m, depth))],
                   _ONE_HOT.pack(float(on_value), float(off_value)), "one_hot")
-    return _finish(res, out)
+    return write_out(res, out)
 
 
 # ---- gather_nd / scatter_nd -------------------------------------------------------------------
@@ -306,7 +300,7 @@ def _gather_nd(data, indices, out=None):
     if res.size:
         _c.launch("gather_nd", [_c.contiguous(data), idx], [_c.reshape(res, (m,) + tail)], _INDEX.pack(_RAISE),
                   "gather_nd")
-    return _finish(res, out)
+    return write_out(res, out)
 
 
 def _scatter_nd(data, indices, shape=REQUIRED, out=None):
@@ -320,7 +314,7 @@ def _scatter_nd(data, indices, shape=REQUIRED, out=None):
     res = _c.full(shape, 0, data.dtype, data.context)
     if res.size and m:
         _c.launch("scatter_nd", [_c.reshape(data, (m,) + tail), idx], [res], _INDEX.pack(_RAISE), "scatter_nd")
-    return _finish(res, out)
+    return write_out(res, out)
 
 
 _MODE = Attr("mode", "str", "clip", "Out-of-range indices: clip, wrap or raise.", choices=("clip", "wrap", "raise"))

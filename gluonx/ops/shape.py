@@ -13,7 +13,7 @@ import numpy as np
 
 from gluonx._core import ndarray as _c
 from gluonx.base import MXNetIndexError, MXNetTypeError, MXNetValueError
-from gluonx.ops.registry import Attr, OpDef, register, REQUIRED
+from gluonx.ops.registry import Attr, OpDef, register, write_out, REQUIRED
 
 __all__ = ["infer_reshape"]
 
@@ -27,13 +27,6 @@ def _axis(axis, ndim, opname, what="axis"):
                               % (opname, what, a, ndim))
     return a % ndim
 
-
-def _finish(res, out):
-    """A fresh contiguous result, written into `out` when given."""
-    if out is not None:
-        _c.copyto(out, res)
-        return out
-    return res
 
 
 def _copy(x):
@@ -267,7 +260,7 @@ def _tile(data, reps=REQUIRED, out=None):
         vstrides += [0, s]
     view = _c.as_strided(data, tuple(vshape), tuple(vstrides), 0)
     res = _c.reshape(_copy(view), tuple(r * d for r, d in zip(reps, shape)) or (1,))
-    return _finish(res, out)
+    return write_out(res, out)
 
 
 def _repeat(data, repeats=REQUIRED, axis=None, out=None):
@@ -281,7 +274,7 @@ def _repeat(data, repeats=REQUIRED, axis=None, out=None):
     view = _c.as_strided(data, shape[:a + 1] + (repeats,) + shape[a + 1:],
                          strides[:a + 1] + (0,) + strides[a + 1:], 0)
     res = _c.reshape(_copy(view), shape[:a] + (shape[a] * repeats,) + shape[a + 1:])
-    return _finish(res, out)
+    return write_out(res, out)
 
 
 def _broadcast_view(x, target, opname):
@@ -547,7 +540,7 @@ def _pad(data, mode="constant", pad_width=REQUIRED, constant_value=0.0, out=None
     if res.size:
         attrs = _PAD.pack(_PAD_MODES[mode], 0, float(constant_value), *(before + (0,) * (_MAX_NDIM - nd)))
         _c.launch("pad", [data], [res], attrs, "pad")
-    return _finish(res, out)
+    return write_out(res, out)
 
 
 # ---- depth_to_space / space_to_depth -----------------------------------------------------
@@ -562,7 +555,7 @@ def _depth_to_space(data, block_size=REQUIRED, out=None):
                               % (c, b * b))
     x = _c.reshape(data, (n, b, b, c // (b * b), h, w))
     x = _permute_view(x, (0, 3, 4, 1, 5, 2))
-    return _finish(_c.reshape(_copy(x), (n, c // (b * b), h * b, w * b)), out)
+    return write_out(_c.reshape(_copy(x), (n, c // (b * b), h * b, w * b)), out)
 
 
 def _space_to_depth(data, block_size=REQUIRED, out=None):
@@ -575,7 +568,7 @@ def _space_to_depth(data, block_size=REQUIRED, out=None):
                               % (h, w, b))
     x = _c.reshape(data, (n, c, h // b, b, w // b, b))
     x = _permute_view(x, (0, 3, 5, 1, 2, 4))
-    return _finish(_c.reshape(_copy(x), (n, c * b * b, h // b, w // b)), out)
+    return write_out(_c.reshape(_copy(x), (n, c * b * b, h // b, w // b)), out)
 
 
 # ---- registration -----------------------------------------------------------------------------
