@@ -158,7 +158,7 @@ class OpDef:
                  method: Optional[str | tuple] = None, doc: str = "", num_outputs: int = 1,
                  variadic: bool = False, differentiable: bool = True,
                  scalar_inputs: bool = False, namespaces: tuple = ("nd",),
-                 fast: Optional[Callable] = None):
+                 fast: Optional[Callable] = None, optional: tuple = ()):
         self.name = name
         self.compute = compute
         self.inputs = tuple(inputs)
@@ -175,6 +175,8 @@ class OpDef:
         # fast(data, out) for operators whose only argument is one array:
         # the generated function calls it directly, skipping argument binding
         self.fast = fast
+        # inputs that may be omitted or None (e.g. the bias of FullyConnected)
+        self.optional = tuple(optional)
         self._attr_by_name = {a.name: a for a in self.attrs}
         self._defaults = {a.name: a.default for a in self.attrs}
         self._required = tuple(a.name for a in self.attrs if a.default is REQUIRED)
@@ -194,6 +196,8 @@ class OpDef:
                 key = self.inputs[i]
                 if key in kwargs:
                     inputs.append(kwargs.pop(key))
+                elif key in self.optional:
+                    inputs.append(None)
                 else:
                     raise MXNetTypeError("Operator %s: missing input '%s' (inputs: %s)"
                                          % (name, key, ", ".join(self.inputs)))
@@ -237,7 +241,8 @@ class OpDef:
         if self.variadic:
             params.append(P("data", P.VAR_POSITIONAL))
         else:
-            params += [P(n, P.POSITIONAL_OR_KEYWORD) for n in self.inputs]
+            params += [P(n, P.POSITIONAL_OR_KEYWORD, default=None) if n in self.optional
+                       else P(n, P.POSITIONAL_OR_KEYWORD) for n in self.inputs]
         kind = P.KEYWORD_ONLY if self.variadic else P.POSITIONAL_OR_KEYWORD
         for a in self.attrs:
             params.append(P(a.name, kind, default=P.empty if a.default is REQUIRED else a.default))
@@ -265,6 +270,8 @@ def _check_inputs(op: OpDef, inputs: list) -> None:
     if op.scalar_inputs:
         return
     for i, x in enumerate(inputs):
+        if x is None and not op.variadic and op.inputs[i] in op.optional:
+            continue
         if not isinstance(x, NDArray):
             what = op.inputs[i] if not op.variadic and i < len(op.inputs) else "data[%d]" % i
             raise MXNetTypeError("Operator %s: input '%s' must be an NDArray, got %s"
