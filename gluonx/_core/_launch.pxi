@@ -660,9 +660,10 @@ def reshape(NDArray x, shape) -> NDArray:
     return reshape_view(x if x._contig else copy_array(x, x._dtype, x._dev_type, x._dev_id), tuple(shape))
 
 
-def launch(str kernel, list inputs, list outputs, bytes attrs=None, str opname=None):
-    """Runs `kernel` on NDArray views.  Dispatches on the first input's dtype
-    (the first output's when there are no inputs)."""
+def launch(str kernel, list inputs, list outputs, bytes attrs=None, str opname=None, int dispatch=0):
+    """Runs `kernel` on NDArray views.  Dispatches on the dtype of input
+    number `dispatch` (default the first; the first output's when there are
+    no inputs)."""
     cdef gx_tensor tin[8]
     cdef gx_tensor tout[8]
     cdef int nin = len(inputs), nout = len(outputs), i
@@ -676,7 +677,9 @@ def launch(str kernel, list inputs, list outputs, bytes attrs=None, str opname=N
     for i in range(nout):
         fill_tensor(&tout[i], <NDArray?>outputs[i])
         work += (<NDArray>outputs[i])._size
-    ref = inputs[0] if nin else outputs[0]
+    if nin and not 0 <= dispatch < nin:
+        raise MXNetValueError("launch: dispatch index %d for %d inputs" % (dispatch, nin))
+    ref = inputs[dispatch] if nin else outputs[0]
     run_kernel(kernel_id_c(kernel), ref._dev_type, ref._dev_id, ref._dtype, tin, nin, tout, nout,
                <const char *>attrs if attrs is not None else NULL, work, opname or kernel,
                tuple(inputs), inputs, outputs)

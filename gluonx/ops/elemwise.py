@@ -208,7 +208,7 @@ def _where(condition, x, y, out=None):
                                   % (x.shape, np.dtype(x.dtype).name))
         o = out
     if o.size:
-        _c.launch("where", [cond, x, y], [o], None, "where")
+        _c.launch("where", [cond, x, y], [o], None, "where", 1)  # dispatch on x's dtype (attrs.h)
     return o
 
 
