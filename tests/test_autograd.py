@@ -305,3 +305,14 @@ def test_head_gradient_shape_mismatch():
 def test_get_symbol_says_not_yet():
     with pytest.raises(NotImplementedError):
         autograd.get_symbol(mx.nd.ones((1,)))
+
+
+def test_creation_functions_accept_requires_grad():
+    x = mx.nd.array([1.0, 2.0], requires_grad=True)
+    z = mx.nd.zeros((2,), requires_grad=True)
+    o = mx.nd.ones((2,), requires_grad=True)
+    assert x.requires_grad and z.requires_grad and o.requires_grad
+    y = (x * x + z * o).sum()
+    y.backward()
+    assert x.grad.asnumpy().tolist() == [2, 4]
+    assert z.grad.asnumpy().tolist() == [1, 1]

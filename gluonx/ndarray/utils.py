@@ -10,7 +10,7 @@ from gluonx.base import MXNetTypeError, MXNetValueError
 __all__ = ["array", "waitall", "concatenate", "to_dlpack_for_read", "to_dlpack_for_write", "onehot_encode"]
 
 
-def array(source_array, ctx=None, dtype=None) -> NDArray:
+def array(source_array, ctx=None, dtype=None, requires_grad: bool = False) -> NDArray:
     """An NDArray copied from an NDArray, a NumPy array, a (nested) list or a
     number.  The dtype is float32 unless `dtype` is given, except that an
     NDArray source keeps its dtype (as in MXNet).
@@ -18,7 +18,16 @@ def array(source_array, ctx=None, dtype=None) -> NDArray:
     >>> import gluonx as mx
     >>> mx.nd.array([[1, 2], [3, 4]]).shape
     (2, 2)
+
+    ``requires_grad=True`` marks the result PyTorch-style (see mx.autograd).
     """
+    out = _array(source_array, ctx, dtype)
+    if requires_grad:
+        out.requires_grad = True
+    return out
+
+
+def _array(source_array, ctx, dtype) -> NDArray:
     if isinstance(source_array, NDArray):
         dt = source_array.dtype if dtype is None else dtype
         return source_array.as_in_context(ctx if ctx is not None else source_array.context).astype(dt)
