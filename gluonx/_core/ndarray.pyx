@@ -314,6 +314,19 @@ cdef class NDArray:
             self._ag = None
 
     @property
+    def _fresh_grad(self) -> bool:
+        """True once a backward() wrote this variable's gradient (MXNet's
+        flag; gluon.Trainer clears it after each update to spot stale ones)."""
+        info = self._ag
+        return info is not None and (<AGInfo>info).fresh
+
+    @_fresh_grad.setter
+    def _fresh_grad(self, bint value):
+        info = self._ag
+        if info is not None:
+            (<AGInfo>info).fresh = value
+
+    @property
     def grad_fn(self):
         """The recorded operation that produced this array (PyTorch's name,
         e.g. ``<MulBackward0>``), or None for leaves and unrecorded results."""
