@@ -181,6 +181,12 @@ cdef class NDArray:
         return a if dtype is None else a.astype(dtype, copy=False)
 
     def __dlpack__(self, stream=None, max_version=None, dl_device=None, copy=None):
+        """A DLPack capsule viewing this array (copy=True: viewing a copy)."""
+        if dl_device is not None and tuple(dl_device) != dlpack_device(self):
+            raise BufferError("__dlpack__: the array is on %s; exporting to DLPack device %s needs a "
+                              "copy across devices, which gluonx does not do here" % (self.context, dl_device))
+        if copy:
+            return to_dlpack(copy_array(self, self._dtype, self._dev_type, self._dev_id), max_version)
         return to_dlpack(self, max_version)
 
     def __dlpack_device__(self):

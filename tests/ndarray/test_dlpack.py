@@ -250,3 +250,12 @@ def test_torch_views_lifetimes_and_errors():
         mx.nd.from_dlpack(torch.ones(2, dtype=torch.bfloat16))
     cap = torch.utils.dlpack.to_dlpack(torch.arange(3))
     np.testing.assert_array_equal(mx.nd.from_dlpack(cap).asnumpy(), [0, 1, 2])
+
+
+def test_dlpack_copy_and_device_arguments():
+    a = mx.nd.array([1.0, 2.0])
+    c = np.from_dlpack(a, copy=True)
+    a[0] = 9  # c is a copy: writes to the NDArray do not reach it
+    assert c.tolist() == [1.0, 2.0]
+    with pytest.raises(BufferError):
+        a.__dlpack__(dl_device=(2, 0))
