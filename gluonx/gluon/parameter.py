@@ -48,9 +48,14 @@ class DeferredInitializationError(MXNetError):
     """Error for unfinished deferred initialization."""
 
 
-class ParameterLoadError(MXNetValueError, AssertionError):
+class ParameterError(MXNetValueError, AssertionError):
+    """A Parameter's attributes conflict (e.g. ``ParameterDict.get`` with a
+    different shape).  Also an AssertionError, which MXNet raised."""
+
+
+class ParameterLoadError(ParameterError):
     """Loading parameters failed (missing / extra names, shape or dtype
-    mismatch).  Also an AssertionError, as MXNet raised."""
+    mismatch)."""
 
 
 # ---- the initializer interface (gluonx.initializer, imported lazily) --------------
@@ -577,7 +582,7 @@ class ParameterDict:
                 elif k == "dtype" and _dtype_eq(v, existing):
                     continue
                 if not (v is None or v == existing):
-                    raise MXNetValueError(
+                    raise ParameterError(
                         "Cannot retrieve Parameter '%s' because desired attribute does not match with "
                         "stored for attribute '%s': desired '%s' vs stored '%s'."
                         % (name, k, str(v), str(existing)))
