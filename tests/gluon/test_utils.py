@@ -90,4 +90,4 @@ def test_hook_handle_and_helpers():
     h.detach()
     assert len(hooks) == 0
     assert utils.shape_is_known((2, 3)) and not utils.shape_is_known((2, 0)) and not utils.shape_is_known(None)
-    assert utils._brief_print_list(range(10)) == "'0', '1', '2', ..., '7', '8', '9'"
+    assert utils._brief_print_list(range(10)) == "'0', '1', '2', ..., '6', '7', '8', '9'"  # as MXNet
