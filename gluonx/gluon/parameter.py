@@ -9,7 +9,7 @@ until the first forward pass fills it in (deferred initialization)::
     >>> class Ones:
     ...     def __call__(self, desc, arr): arr[:] = 1.0
     >>> w.initialize(init=Ones())
-    >>> w.data().asnumpy().sum()
+    >>> float(w.data().asnumpy().sum())
     6.0
 """
 from __future__ import annotations
