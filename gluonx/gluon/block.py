@@ -1,0 +1,577 @@
+"""Gluon :class:`Block` and :class:`HybridBlock`: layers and models.
+
+A Block owns Parameters and child Blocks (registered by assigning them as
+attributes), names them with MXNet's automatic prefixes (``dense0_``,
+``hybridsequential0_dense1_`` ...) and saves / loads them in MXNet's
+``.params`` format with structural keys (``0.weight``)::
+
+    >>> import gluonx as mx
+    >>> class Scale(mx.gluon.HybridBlock):
+    ...     def __init__(self, **kw):
+    ...         super().__init__(**kw)
+    ...         with self.name_scope():
+    ...             self.w = self.params.get('w', shape=(1,))
+    ...     def hybrid_forward(self, F, x, w):
+    ...         return F.broadcast_mul(x, w)
+    >>> net = Scale(prefix='scale_')
+    >>> net.w.name
+    'scale_w'
+"""
+from __future__ import annotations
+
+import re
+import threading
+import warnings
+from collections import OrderedDict, defaultdict
+
+from gluonx.base import MXNetError, MXNetValueError
+from gluonx.gluon.parameter import Parameter, ParameterDict, DeferredInitializationError, ParameterLoadError
+from gluonx.gluon.utils import _indent, _brief_print_list, HookHandle
+
+__all__ = ["Block", "HybridBlock", "SymbolBlock"]
+
+
+def _nd():
+    from gluonx import ndarray
+    return ndarray
+
+
+class _NameManager(threading.local):
+    """Per-thread counters of automatic top-level block names (MXNet's
+    NameManager: ``dense0``, ``dense1`` ...)."""
+
+    def __init__(self):
+        self.counter = {}
+
+    def get(self, hint):
+        count = self.counter.get(hint, 0)
+        self.counter[hint] = count + 1
+        return "%s%d" % (hint, count)
+
+
+_NAMES = _NameManager()
+
+
+class _BlockScope:
+    """The scope a Block's children are created in: their prefixes nest
+    under the Block's and are numbered per class name."""
+
+    _current = threading.local()
+
+    def __init__(self, block):
+        self._block = block
+        self._counter = {}
+        self._old_scope = None
+
+    @staticmethod
+    def create(prefix, params, hint):
+        """The prefix and ParameterDict of a new Block."""
+        current = getattr(_BlockScope._current, "value", None)
+        if current is None:
+            if prefix is None:
+                prefix = _NAMES.get(hint) + "_"
+            if params is None:
+                params = ParameterDict(prefix)
+            else:
+                params = ParameterDict(params.prefix, params)
+            return prefix, params
+        if prefix is None:
+            count = current._counter.get(hint, 0)
+            prefix = "%s%d_" % (hint, count)
+            current._counter[hint] = count + 1
+        if params is None:
+            parent = current._block.params
+            params = ParameterDict(parent.prefix + prefix, parent._shared)
+        else:
+            params = ParameterDict(params.prefix, params)
+        return current._block.prefix + prefix, params
+
+    def __enter__(self):
+        if self._block._empty_prefix:
+            return self
+        self._old_scope = getattr(_BlockScope._current, "value", None)
+        _BlockScope._current.value = self
+        return self
+
+    def __exit__(self, ptype, value, trace):
+        if self._block._empty_prefix:
+            return
+        _BlockScope._current.value = self._old_scope
+
+
+def _shape_str(args):
+    def flatten(a):
+        if not isinstance(a, (list, tuple)):
+            return [a], 0
+        flat, fmts = [], []
+        for i in a:
+            f, fmt = flatten(i)
+            flat.extend(f)
+            fmts.append(fmt)
+        return flat, fmts
+
+    def regroup(a, fmt):
+        if isinstance(fmt, int):
+            if fmt == 0:
+                return a[0], a[1:]
+            return a[:fmt], a[fmt:]
+        ret = []
+        for i in fmt:
+            res, a = regroup(a, i)
+            ret.append(res)
+        return ret, a
+
+    nd = _nd()
+    flat, fmts = flatten(args)
+    shapes = regroup([x.shape if isinstance(x, nd.NDArray) else x for x in flat], fmts)[0]
+    s = str(shapes)[1:-1] if isinstance(shapes, list) else str(shapes)
+    return s.replace("L", "")
+
+
+class Block:
+    """Base class of all layers and models.
+
+    Subclasses create Parameters and child Blocks in ``__init__`` (inside
+    ``with self.name_scope():`` for nested names) and define ``forward``.
+    `prefix` names this Block's parameters (automatic when None); `params`
+    shares another Block's ParameterDict.
+    """
+
+    def __init__(self, prefix=None, params=None):
+        self._empty_prefix = prefix == ""
+        self._prefix, self._params = _BlockScope.create(prefix, params, self._alias())
+        self._name = self._prefix[:-1] if self._prefix.endswith("_") else self._prefix
+        self._scope = _BlockScope(self)
+        self._children = OrderedDict()
+        self._reg_params = {}
+        self._forward_hooks = OrderedDict()
+        self._forward_pre_hooks = OrderedDict()
+
+    def __repr__(self):
+        modstr = "\n".join(["  ({key}): {block}".format(key=key, block=_indent(block.__repr__(), 2))
+                            for key, block in self.__dict__.items() if isinstance(block, Block)])
+        return "{name}(\n{modstr}\n)".format(name=self.__class__.__name__, modstr=modstr)
+
+    def __setattr__(self, name, value):
+        """Registers child Blocks and Parameters assigned as attributes."""
+        if hasattr(self, name):
+            existing = getattr(self, name)
+            if isinstance(existing, (Parameter, Block)) and not isinstance(value, type(existing)):
+                raise TypeError("Changing attribute type for {name} from {type1} to {type2} is not allowed."
+                                .format(name=name, type1=type(existing), type2=type(value)))
+        if isinstance(value, Block):
+            self.register_child(value, name)
+        elif isinstance(value, Parameter):
+            if name in self._reg_params:
+                raise MXNetValueError("Overriding Parameter attribute %s is not allowed. If you want to share "
+                                      "parameters between blocks, please set 'params' at Block construction "
+                                      "instead." % name)
+            self._reg_params[name] = value
+        super().__setattr__(name, value)
+
+    def _check_container_with_block(self):
+        children = set(id(c) for c in self._children.values())
+
+        def unregistered(data):
+            if isinstance(data, (list, tuple)):
+                return any(unregistered(e) for e in data)
+            if isinstance(data, dict):
+                return any(unregistered(v) for v in data.values())
+            if isinstance(data, Block):
+                return id(data) not in children
+            return False
+
+        for k, v in self.__dict__.items():
+            if isinstance(v, (list, tuple, dict)) and not (k.startswith("__") or k == "_children"):
+                if unregistered(v):
+                    warnings.warn('"{name}" is an unregistered container with Blocks. Note that Blocks inside '
+                                  'the list, tuple or dict will not be registered automatically. Make sure to '
+                                  'register them using register_child() or switching to '
+                                  'nn.Sequential/nn.HybridSequential instead. '
+                                  .format(name=self.__class__.__name__ + "." + k), stacklevel=3)
+
+    def _alias(self):
+        return self.__class__.__name__.lower()
+
+    @property
+    def prefix(self):
+        """Prefix of this Block's names (``dense0_``)."""
+        return self._prefix
+
+    @property
+    def name(self):
+        """Name of this Block (the prefix without its trailing ``_``)."""
+        return self._name
+
+    def name_scope(self):
+        """``with self.name_scope():`` nests the names of Blocks created inside."""
+        return self._scope
+
+    @property
+    def params(self):
+        """This Block's own ParameterDict (not its children's)."""
+        return self._params
+
+    def collect_params(self, select=None):
+        """A ParameterDict of this Block's and all descendants' Parameters;
+        `select` is a regular expression matched against full names, e.g.
+        ``'.*weight|.*bias'``."""
+        self._check_container_with_block()
+        ret = ParameterDict(self._params.prefix)
+        if not select:
+            ret.update(self.params)
+        else:
+            pattern = re.compile(select)
+            ret.update({name: value for name, value in self.params.items() if pattern.match(name)})
+        for cld in self._children.values():
+            ret.update(cld.collect_params(select=select))
+        return ret
+
+    def _collect_params_with_prefix(self, prefix=""):
+        if prefix:
+            prefix += "."
+        ret = {prefix + key: val for key, val in self._reg_params.items()}
+        for name, child in self._children.items():
+            ret.update(child._collect_params_with_prefix(prefix + name))
+        return ret
+
+    # ---- save / load ------------------------------------------------------------
+    def save_parameters(self, filename, deduplicate=False):
+        """Saves the parameters in MXNet's .params format with structural
+        keys (``0.weight``, ``body.1.bias``); `deduplicate` saves a shared
+        Parameter once."""
+        params = self._collect_params_with_prefix()
+        if deduplicate:
+            reverse = {id(v): (k, v) for k, v in params.items()}
+            keep = {k for k, _ in reverse.values()}
+            params = {k: v for k, v in params.items() if k in keep}
+        arg_dict = {key: val._reduce() for key, val in params.items()}
+        _nd().save(filename, arg_dict)
+
+    def save_params(self, filename):
+        """Deprecated: saves with full names minus this Block's prefix."""
+        warnings.warn("save_params is deprecated. Please use save_parameters. Note that if you want load "
+                      "from SymbolBlock later, please use export instead.")
+        self.collect_params().save(filename, strip_prefix=self.prefix)
+
+    def load_parameters(self, filename, ctx=None, allow_missing=False, ignore_extra=False, cast_dtype=False,
+                        dtype_source="current"):
+        """Loads a file written by :meth:`save_parameters` (here or by MXNet).
+
+        Missing parameters raise unless `allow_missing`; names in the file
+        that this Block lacks raise unless `ignore_extra`; a shape mismatch
+        raises naming the parameter and both shapes."""
+        loaded = _nd().load(filename)
+        if not isinstance(loaded, dict):
+            raise ParameterLoadError("load_parameters: '%s' holds an unnamed list of arrays, expected "
+                                     "named parameters" % filename)
+        params = self._collect_params_with_prefix()
+        if not loaded and not params:
+            return
+        if not any("." in k for k in loaded.keys()):
+            # a file written by save_params / ParameterDict.save: full names
+            del loaded
+            self.collect_params().load(filename, ctx, allow_missing, ignore_extra, self.prefix,
+                                       cast_dtype=cast_dtype, dtype_source=dtype_source)
+            return
+        if not allow_missing:
+            params_inv = defaultdict(list)
+            for k, v in params.items():
+                params_inv[id(v)].append(k)
+            for name, param in params.items():
+                if not any(p in loaded for p in params_inv[id(param)]):
+                    raise ParameterLoadError(
+                        "Parameter '%s' is missing in file '%s', which contains parameters: %s. Set "
+                        "allow_missing=True to ignore missing parameters."
+                        % (name, filename, _brief_print_list(loaded.keys())))
+        for name in loaded:
+            if not ignore_extra and name not in params:
+                raise ParameterLoadError(
+                    "Parameter '%s' loaded from file '%s' is not present in ParameterDict, which contains "
+                    "parameters %s. Set ignore_extra=True to ignore. "
+                    % (name, filename, _brief_print_list(params.keys())))
+            if name in params:
+                try:
+                    params[name]._load_init(loaded[name], ctx, cast_dtype=cast_dtype, dtype_source=dtype_source)
+                except ParameterLoadError as e:
+                    raise ParameterLoadError("%s (key '%s' in file '%s')" % (e, name, filename)) from None
+
+    def load_params(self, filename, ctx=None, allow_missing=False, ignore_extra=False):
+        """Deprecated alias of :meth:`load_parameters`."""
+        warnings.warn("load_params is deprecated. Please use load_parameters.")
+        self.load_parameters(filename, ctx, allow_missing, ignore_extra)
+
+    # ---- children, hooks -----------------------------------------------------------
+    def register_child(self, block, name=None):
+        """Registers `block` as a child (named by its index if `name` is None)."""
+        if name is None:
+            name = str(len(self._children))
+        self._children[name] = block
+
+    def register_forward_pre_hook(self, hook):
+        """``hook(block, inputs)`` runs before forward; returns a handle
+        whose ``detach()`` removes it."""
+        handle = HookHandle()
+        handle.attach(self._forward_pre_hooks, hook)
+        return handle
+
+    def register_forward_hook(self, hook):
+        """``hook(block, inputs, outputs)`` runs after forward; returns a
+        handle whose ``detach()`` removes it."""
+        handle = HookHandle()
+        handle.attach(self._forward_hooks, hook)
+        return handle
+
+    def apply(self, fn):
+        """Calls ``fn(block)`` on every descendant, then on this Block."""
+        for cld in self._children.values():
+            cld.apply(fn)
+        fn(self)
+        return self
+
+    def initialize(self, init=None, ctx=None, verbose=False, force_reinit=False):
+        """Initializes all Parameters (``Uniform(0.07)`` unless `init` or a
+        Parameter's own initializer says otherwise)."""
+        self.collect_params().initialize(init, ctx, verbose, force_reinit)
+
+    def hybridize(self, active=True, **kwargs):
+        """Marks HybridBlocks to run as graphs (accepted; runs imperatively for now)."""
+        for cld in self._children.values():
+            cld.hybridize(active, **kwargs)
+
+    def cast(self, dtype):
+        """Casts every Parameter to `dtype`."""
+        for child in self._children.values():
+            child.cast(dtype)
+        for _, param in self.params.items():
+            param.cast(dtype)
+
+    def zero_grad(self):
+        """Sets all gradients to 0."""
+        self.collect_params().zero_grad()
+
+    def reset_ctx(self, ctx):
+        self.collect_params().reset_ctx(ctx)
+
+    def __call__(self, *args):
+        for hook in list(self._forward_pre_hooks.values()):
+            hook(self, args)
+        out = self.forward(*args)
+        for hook in list(self._forward_hooks.values()):
+            hook(self, args, out)
+        return out
+
+    def forward(self, *args):
+        raise NotImplementedError
+
+    def register_op_hook(self, callback, monitor_all=False):
+        for cld in self._children.values():
+            cld.register_op_hook(callback, monitor_all)
+
+    def summary(self, *inputs):
+        """Runs `inputs` through the Block and prints MXNet's table of
+        output shapes and parameter counts per layer."""
+        summary = OrderedDict()
+        seen = set()
+        hooks = []
+
+        def _register_summary_hook(block):
+            def _summary_hook(block, _, outputs):
+                m_key = "%s-%i" % (block.__class__.__name__, len(summary))
+                entry = summary[m_key] = OrderedDict()
+                entry["output_shape"] = _shape_str(outputs)
+                params = 0
+                entry["trainable"] = 0
+                entry["shared"] = 0
+                for p in block.params.values():
+                    n = p.data().size
+                    params += n
+                    entry["trainable"] += 0 if p.grad_req == "null" else n
+                    if id(p) in seen:
+                        entry["shared"] += n
+                    else:
+                        seen.add(id(p))
+                entry["n_params"] = params
+
+            from gluonx.gluon.nn.basic_layers import Sequential, HybridSequential
+            if not isinstance(block, (Sequential, HybridSequential)):
+                hooks.append(block.register_forward_hook(_summary_hook))
+
+        summary["Input"] = OrderedDict(output_shape=_shape_str(inputs), n_params=0, trainable=0, shared=0)
+        try:
+            self.apply(_register_summary_hook)
+            self(*inputs)
+            line_format = "{:>20}  {:>42} {:>15}"
+            print("-" * 80)
+            print(line_format.format("Layer (type)", "Output Shape", "Param #"))
+            print("=" * 80)
+            total_params = trainable_params = shared_params = 0
+            for layer in summary:
+                print(line_format.format(layer, str(summary[layer]["output_shape"]), summary[layer]["n_params"]))
+                total_params += summary[layer]["n_params"]
+                trainable_params += summary[layer]["trainable"]
+                shared_params += summary[layer]["shared"]
+            print("=" * 80)
+            print("Parameters in forward computation graph, duplicate included")
+            print("   Total params: " + str(total_params))
+            print("   Trainable params: " + str(trainable_params))
+            print("   Non-trainable params: " + str(total_params - trainable_params))
+            print("Shared params in forward computation graph: " + str(shared_params))
+            print("Unique parameters in model: " + str(total_params - shared_params))
+            print("-" * 80)
+        finally:
+            for h in hooks:
+                h.detach()
+
+
+class HybridBlock(Block):
+    """A Block whose computation is written once in
+    ``hybrid_forward(F, x, *args, **params)``: `F` is the ``mx.nd`` namespace
+    and each registered Parameter arrives as a keyword argument holding its
+    data on the input's context.
+
+    Deferred initialization: a layer whose parameter shapes depend on the
+    input overrides ``infer_shape(self, x, *args)`` to set them (e.g.
+    ``self.weight.shape = (units, x.shape[1])``); it runs on the first call.
+    """
+
+    def __init__(self, prefix=None, params=None):
+        super().__init__(prefix=prefix, params=params)
+        self._cached_graph = ()
+        self._cached_op = None
+        self._out_format = None
+        self._in_format = None
+        self._active = False
+        self._flags = []
+        self._callback = None
+        self._monitor_all = False
+
+    def __setattr__(self, name, value):
+        super().__setattr__(name, value)
+        if isinstance(value, HybridBlock):
+            self._clear_cached_op()
+
+    def _clear_cached_op(self):
+        self._cached_graph = ()
+        self._cached_op = None
+
+    def register_child(self, block, name=None):
+        if not isinstance(block, HybridBlock):
+            raise MXNetValueError("Children of HybridBlock must also be HybridBlock, but %s has type %s. If you "
+                                  "are using Sequential, please try HybridSequential instead."
+                                  % (str(block), str(type(block))))
+        super().register_child(block, name)
+        self._clear_cached_op()
+
+    def hybridize(self, active=True, backend=None, clear=True, static_alloc=False, static_shape=False,
+                  inline_limit=2, forward_bulk_size=None, backward_bulk_size=None, **kwargs):
+        """Records the hybridize flags (graph execution comes later; the
+        block keeps running imperatively)."""
+        self._active = active
+        self._flags = [("static_alloc", static_alloc), ("static_shape", static_shape),
+                       ("inline_limit", inline_limit)]
+        if clear:
+            self._clear_cached_op()
+        if active and (self._forward_hooks or self._forward_pre_hooks):
+            warnings.warn('"{block}" is being hybridized while still having forward hook/pre-hook. If '
+                          '"{block}" is a child of HybridBlock, the hooks will not take effect.'
+                          .format(block=self))
+        super().hybridize(active, static_alloc=static_alloc, static_shape=static_shape,
+                          inline_limit=inline_limit, forward_bulk_size=forward_bulk_size,
+                          backward_bulk_size=backward_bulk_size)
+
+    def cast(self, dtype):
+        self._clear_cached_op()
+        super().cast(dtype)
+
+    def infer_shape(self, *args):
+        """Sets the shapes of this Block's deferred Parameters from the
+        inputs.  Layers with input-dependent shapes override this."""
+        unknown = [p.name for p in self._deferred_params()]
+        raise MXNetValueError(
+            "Deferred initialization failed for %s: the shapes of %s depend on the input, and %s does not "
+            "define infer_shape(self, x, *args) to set them (symbolic shape inference is not available "
+            "yet). Give the layer its input size (in_units, in_channels, ...) or override infer_shape."
+            % (self.name, unknown, self.__class__.__name__))
+
+    def infer_type(self, *args):
+        pass
+
+    def _deferred_params(self):
+        seen, out = set(), []
+        for p in list(self._reg_params.values()) + list(self.params.values()):
+            if p is not None and id(p) not in seen and p._deferred_init:
+                seen.add(id(p))
+                out.append(p)
+        return out
+
+    def _deferred_infer_shape(self, *args):
+        self.infer_shape(*args)
+
+    def export(self, path, epoch=0, remove_amp_cast=True):
+        """Writes ``path-symbol.json`` and ``path-%04d.params`` (needs Symbol)."""
+        raise NotImplementedError("HybridBlock.export needs the Symbol graph, which is not available yet; "
+                                  "use save_parameters for now")
+
+    def optimize_for(self, x, *args, backend=None, **kwargs):
+        raise NotImplementedError("optimize_for needs the Symbol graph, which is not available yet")
+
+    def register_op_hook(self, callback, monitor_all=False):
+        self._callback = callback
+        self._monitor_all = monitor_all
+        for cld in self._children.values():
+            cld._callback = callback
+            cld._monitor_all = monitor_all
+
+    def forward(self, x, *args):
+        """Runs ``hybrid_forward(mx.nd, x, *args, **param_data)`` on the
+        context of the first NDArray input (finishing deferred init first)."""
+        nd = _nd()
+        ctx = None
+        for a in (x,) + args:
+            if isinstance(a, nd.NDArray):
+                ctx = a.context
+                break
+            if isinstance(a, (list, tuple)):
+                for e in a:
+                    if isinstance(e, nd.NDArray):
+                        ctx = e.context
+                        break
+                if ctx is not None:
+                    break
+        if ctx is None:
+            try:
+                from gluonx.symbol import Symbol
+            except ImportError:
+                Symbol = ()
+            if Symbol and isinstance(x, Symbol):
+                params = {i: j.var() for i, j in self._reg_params.items()}
+                from gluonx import symbol
+                with self.name_scope():
+                    return self.hybrid_forward(symbol, x, *args, **params)
+            raise MXNetValueError("In HybridBlock, there must be one NDArray or one Symbol in the input. "
+                                  "Please check the type of the args.\n")
+        with ctx:
+            try:
+                params = {k: v.data(ctx) for k, v in self._reg_params.items()}
+            except DeferredInitializationError:
+                self._deferred_infer_shape(x, *args)
+                for p in self._deferred_params():
+                    p._finish_deferred_init()
+                params = {k: v.data(ctx) for k, v in self._reg_params.items()}
+            return self.hybrid_forward(nd, x, *args, **params)
+
+    def hybrid_forward(self, F, x, *args, **kwargs):
+        """Override: the computation, written with ``F.<op>``."""
+        raise NotImplementedError
+
+
+class SymbolBlock(HybridBlock):
+    """A Block built from a Symbol graph (needs Symbol; not available yet)."""
+
+    def __init__(self, outputs, inputs, params=None):
+        raise NotImplementedError("SymbolBlock needs the Symbol graph, which is not available yet")
+
+    @staticmethod
+    def imports(symbol_file, input_names, param_file=None, ctx=None, allow_missing=False, ignore_extra=False):
+        raise NotImplementedError("SymbolBlock.imports needs the Symbol graph, which is not available yet")
