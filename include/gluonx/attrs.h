@@ -120,6 +120,40 @@ typedef struct { uint64_t seed; } gx_seed_attrs;
  * poisson (lam, -). */
 typedef struct { double p0, p1; } gx_random_attrs;
 
+/* Convolution and pooling (backends/cpu/conv.c, pool.c).  Arrays are
+ * channel-first (N, C, *spatial) and contiguous; nsp = 1..3 spatial axes
+ * (only the first nsp entries of each array attribute are used).
+ *   im2col: input x (N, C, *in); output col (N, C*prod(kernel), prod(out))
+ *           with out = gx_conv_attrs.out; rows ordered (c, k0, k1, k2),
+ *           columns (o0, o1, o2); positions in the padding read 0.
+ *   col2im: input col as im2col's output; output x (N, C, *in), overwritten
+ *           with the sum of the column entries mapping to each position.
+ *   pooling: input x (N, C, *in); output y (N, C, *out); gx_pool_attrs.
+ *           A window spans [o*stride - pad, o*stride - pad + kernel) clipped
+ *           to the input; avg divides by the window clipped to the padded
+ *           input (count_include_pad) or to the input; lp is
+ *           (sum x^p)^(1/p) for p = 1, 2, 3 (signed powers, as MXNet).
+ *   pooling_backward: inputs dy (y's shape), x, y; output dx (x's shape),
+ *           overwritten; max routes dy to the first maximum of each window.
+ *   pooling_pick: inputs x and g (x's shape); output (y's shape): g at the
+ *           first maximum of x in each window (the transpose of max
+ *           pooling_backward; gx_pool_attrs.type is ignored).
+ */
+typedef struct {
+    int32_t nsp;
+    int32_t _reserved;
+    int64_t kernel[3], stride[3], dilate[3], pad[3], out[3];
+} gx_conv_attrs;
+
+enum { GX_POOL_MAX = 0, GX_POOL_AVG = 1, GX_POOL_SUM = 2, GX_POOL_LP = 3 };
+typedef struct {
+    int32_t nsp;
+    int32_t type;
+    int32_t count_include_pad;
+    int32_t p_value;
+    int64_t kernel[3], stride[3], pad[3];
+} gx_pool_attrs;
+
 #ifdef __cplusplus
 }
 #endif
