@@ -224,10 +224,19 @@ def _channel_groups(data, G, op):
     return N, C, _prod(data.shape[2:])
 
 
+def per_channel(v, G, C, like, op, what):
+    """GroupNorm's gamma/beta: per group (num_groups,) as MXNet 1.9 has them,
+    or per channel (C,); returned per channel."""
+    from gluonx import ndarray as nd
+    if v.size == G and G != C:
+        return _c.contiguous(nd.repeat(_vec(v, G, like, op, what), repeats=C // G))
+    return _vec(v, C, like, op, what)
+
+
 def _gn_forward(data, gamma, beta, G, eps, op):
     _check_float(data, op)
     N, C, S = _channel_groups(data, G, op)
-    g, b = _vec(gamma, C, data, op, "gamma"), _vec(beta, C, data, op, "beta")
+    g, b = per_channel(gamma, G, C, data, op, "gamma"), per_channel(beta, G, C, data, op, "beta")
     x = _c.contiguous(data)
     xhat, mean, var = _group_norm_core(_c.reshape(x, (1, N * G, (C // G) * S)), eps, op)
     y = _affine(_c.reshape(xhat, (N, C, S)), g, b, _c.empty((N, C, S), data.dtype, data.context), op)

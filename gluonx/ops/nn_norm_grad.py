@@ -73,11 +73,16 @@ def _gn_grad(node, dy, G):
     N, C = data.shape[0], data.shape[1]
     eps = node.attrs["eps"]
     dy3 = dy.reshape((N, C, -1))
-    dxhat = nd().broadcast_mul(dy3, gamma.reshape((1, C, 1)))
+    gc = nd().repeat(gamma.reshape((-1,)), repeats=C // gamma.size) if gamma.size != C else gamma
+    dxhat = nd().broadcast_mul(dy3, gc.reshape((1, C, 1)))
     dx, xhat = _grouped_grad(data.reshape((1, N * G, -1)), dxhat.reshape((1, N * G, -1)), eps)
-    dgamma = nd().sum(dy3 * xhat.reshape((N, C, -1)), axis=(0, 2)).reshape(gamma.shape)
-    dbeta = nd().sum(dy3, axis=(0, 2)).reshape(beta.shape)
-    return (dx.reshape(data.shape), dgamma, dbeta)
+    dgamma = nd().sum(dy3 * xhat.reshape((N, C, -1)), axis=(0, 2))
+    dbeta = nd().sum(dy3, axis=(0, 2))
+    if gamma.size != C:
+        dgamma = nd().sum(dgamma.reshape((gamma.size, -1)), axis=1)
+    if beta.size != C:
+        dbeta = nd().sum(dbeta.reshape((beta.size, -1)), axis=1)
+    return (dx.reshape(data.shape), dgamma.reshape(gamma.shape), dbeta.reshape(beta.shape))
 
 
 @defgrad("GroupNorm")
