@@ -72,6 +72,17 @@
  *           (M, n) contiguous (int32 or as requested), and optionally a
  *           second output (M, n) of log-probabilities; gx_random_attrs
  *           unused (pass NULL).
+ *
+ * Neural-network layers (float dtypes).  Normalisations see the data as a
+ * contiguous (A, C, B) view with one group per C, reduced over A and B.
+ *   norm_moments:  x (A, C, B) -> mean (C,), var (C,) (biased variance).
+ *   norm_affine:   inputs x (A, C, B), scale (C,), shift (C,) -> y (A, C, B)
+ *           = x * scale[c] + shift[c].
+ *   norm_backward: inputs x, dy (A, C, B), mean, var, g (C,); outputs dx
+ *           (A, C, B), sum_dy (C,), sum_dy_xhat (C,); gx_norm_bwd_attrs.
+ *           xhat = (x - mean) / sqrt(var + eps);
+ *           dx = g / sqrt(var + eps) * (dy - mean(dy) - xhat * mean(dy*xhat)).
+ *   nn_act: contiguous x -> y of the same size; gx_act_attrs.
  */
 #ifndef GLUONX_ATTRS_H
 #define GLUONX_ATTRS_H
@@ -153,6 +164,16 @@ typedef struct {
     int32_t p_value;
     int64_t kernel[3], stride[3], pad[3];
 } gx_pool_attrs;
+typedef struct { double eps; } gx_norm_bwd_attrs;
+
+/* nn_act kinds: softrelu log(1+exp(x)); leaky x>0 ? x : slope*x; elu
+ * x>0 ? x : slope*expm1(x); selu (fixed constants); gelu (erf form). */
+enum { GX_ACT_SOFTRELU = 0, GX_ACT_LEAKY = 1, GX_ACT_ELU = 2, GX_ACT_SELU = 3, GX_ACT_GELU = 4 };
+typedef struct {
+    int32_t kind;
+    int32_t _reserved;
+    double slope;
+} gx_act_attrs;
 
 #ifdef __cplusplus
 }

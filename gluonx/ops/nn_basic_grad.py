@@ -1,0 +1,89 @@
+"""Gradient rules of nn_basic.py, written with operators (so they are
+differentiable in turn)."""
+from __future__ import annotations
+
+import math
+
+from gluonx.ops.gradutil import nd, gather_grad, unbroadcast
+from gluonx.ops.nn_basic import dropout_mask, _channel_shape
+from gluonx.ops.registry import defgrad
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_LAMBDA = 1.0507009873554804934193349852946
+_INV_SQRT2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
+
+@defgrad("FullyConnected")
+def _fc_grad(node, dy):
+    data, weight, bias = node.inputs
+    a = node.attrs
+    H = a["num_hidden"]
+    k = weight.shape[1]
+    x2 = data.reshape((-1, k)) if (a["flatten"] is False or data.ndim != 2) else data
+    if a["flatten"] and data.ndim != 2:
+        x2 = data.reshape((data.shape[0] if data.ndim else 1, k))
+    dy2 = dy.reshape((-1, H)) if dy.ndim != 2 else dy
+    dx = nd().dot(dy2, weight)
+    dw = nd().dot(dy2, x2, transpose_a=True)
+    db = nd().sum(dy2, axis=0) if (bias is not None and not a["no_bias"]) else None
+    return (dx.reshape(data.shape) if dx.shape != data.shape else dx, dw, db)
+
+
+def _sig(x):
+    return nd().sigmoid(x)
+
+
+_ACT_RULES = {
+    "relu": lambda x, y, dy: dy * (x > 0),
+    "sigmoid": lambda x, y, dy: dy * y * (1 - y),
+    "tanh": lambda x, y, dy: dy * (1 - y * y),
+    "softrelu": lambda x, y, dy: dy * _sig(x),
+    "softsign": lambda x, y, dy: dy / nd().square(nd().abs(x) + 1),
+}
+
+
+@defgrad("Activation")
+def _activation_grad(node, dy):
+    x, y = node.inputs[0], node.outputs[0]
+    return (_ACT_RULES[node.attrs["act_type"]](x, y, dy),)
+
+
+@defgrad("LeakyReLU")
+def _leaky_grad(node, dy, *rest):
+    x, gamma = node.inputs
+    y = node.outputs[0]
+    a = node.attrs
+    t = a["act_type"]
+    pos = x > 0
+    if t == "leaky":
+        return (dy * (pos * (1.0 - a["slope"]) + a["slope"]), None)
+    if t == "elu":
+        return (dy * nd().where(pos, nd().ones_like(x), y + a["slope"]), None)
+    if t == "selu":
+        return (dy * nd().where(pos, nd().ones_like(x) * _SELU_LAMBDA, y + _SELU_LAMBDA * _SELU_ALPHA), None)
+    if t == "gelu":
+        phi = nd().exp(x * x * -0.5) * _INV_SQRT2PI
+        cdf = (nd().erf(x * (1.0 / math.sqrt(2.0))) + 1) * 0.5
+        return (dy * (cdf + x * phi), None)
+    if t == "prelu":
+        g = gamma.reshape(_channel_shape(x, gamma.size))
+        neg = 1 - pos
+        dx = dy * (pos + nd().broadcast_mul(neg, g))
+        dg = unbroadcast(dy * nd().minimum(x, 0.0), g.shape).reshape(gamma.shape)
+        return (dx, dg)
+    # rrelu: the mask output holds the random slopes (zeros in inference)
+    mask = node.outputs[1]
+    mid = (a["lower_bound"] + a["upper_bound"]) / 2.0
+    slope = nd().where(mask != 0, mask, nd().ones_like(mask) * mid)
+    return (dy * nd().where(pos, nd().ones_like(x), slope), None)
+
+
+@defgrad("Dropout")
+def _dropout_grad(node, dy):
+    return (nd().broadcast_mul(dy, dropout_mask(node)),)
+
+
+@defgrad("Embedding")
+def _embedding_grad(node, dy):
+    data, weight = node.inputs
+    return (None, gather_grad(weight, dy, lambda idx: nd().take(idx, data, axis=0, mode="clip")))

@@ -1,0 +1,143 @@
+"""Gradient rules of nn_norm.py.
+
+The statistics-based norms use the fused ``_norm_backward`` op (one pass
+per group for the sums, one for dx) with the mean and variance saved behind
+the forward output; it is not differentiable itself, so second derivatives
+through these norms are not available.  The other rules are compositions of
+operators.
+"""
+from __future__ import annotations
+
+from gluonx.ops.gradutil import nd
+from gluonx.ops.nn_norm import (bn_view, saved_stats, l2_axes, lrn_parts, upsampling_scales,
+                                interp_matrix, resize_size, _swap_last)
+from gluonx.ops.registry import defgrad
+
+
+def _bcast(v, ndim, ax):
+    return v.reshape(tuple(v.size if i == ax else 1 for i in range(ndim)))
+
+
+@defgrad("BatchNorm")
+def _batchnorm_grad(node, dy, *rest):
+    data, gamma, beta, mm, mv = node.inputs
+    a = node.attrs
+    A, C, B, ax = bn_view(data, a["axis"])
+    flag, mean, var = saved_stats(node.outputs[0], C)
+    g = nd().ones((C,), dtype=data.dtype) if a["fix_gamma"] else gamma.reshape((C,)).astype(data.dtype)
+    x3, dy3 = data.reshape((A, C, B)), dy.reshape((A, C, B))
+    if flag:
+        dx, sdy, sdx = nd()._norm_backward(x3, dy3, mean, var, g, eps=a["eps"])
+        dx = dx.reshape(data.shape)
+    else:
+        rstd = nd().rsqrt(var + a["eps"])
+        dx = nd().broadcast_mul(dy3, (g * rstd).reshape((1, C, 1))).reshape(data.shape)
+        sdy = nd().sum(dy3, axis=(0, 2))
+        xhat = nd().broadcast_mul(nd().broadcast_sub(x3, mean.reshape((1, C, 1))), rstd.reshape((1, C, 1)))
+        sdx = nd().sum(dy3 * xhat, axis=(0, 2))
+    dgamma = nd().zeros(gamma.shape, dtype=gamma.dtype) if a["fix_gamma"] else sdx.reshape(gamma.shape)
+    return (dx, dgamma, sdy.reshape(beta.shape), None, None)
+
+
+def _grouped_grad(xg, dxhat_g, eps):
+    """dx (like xg) and xhat for groups (1, G, M)."""
+    G = xg.shape[1]
+    mean = nd().mean(xg, axis=(0, 2))
+    var = nd().mean(nd().square(nd().broadcast_sub(xg, mean.reshape((1, G, 1)))), axis=(0, 2))
+    dx = nd()._norm_backward(xg, dxhat_g, mean, var, nd().ones((G,), dtype=xg.dtype), eps=eps)[0]
+    xhat = nd().broadcast_mul(nd().broadcast_sub(xg, mean.reshape((1, G, 1))),
+                              nd().rsqrt(var + eps).reshape((1, G, 1)))
+    return dx, xhat
+
+
+@defgrad("LayerNorm")
+def _layernorm_grad(node, dy, *rest):
+    data, gamma, beta = node.inputs
+    a = node.attrs
+    ax = a["axis"] % data.ndim
+    D = data.shape[ax]
+    xt = _swap_last(data, ax)
+    dyt = _swap_last(dy, ax)
+    tshape = xt.shape
+    dxhat = nd().broadcast_mul(dyt, gamma.reshape((D,)))
+    dx, xhat = _grouped_grad(xt.reshape((1, -1, D)), dxhat.reshape((1, -1, D)), a["eps"])
+    dx = nd().swapaxes(dx.reshape(tshape), ax, data.ndim - 1) if ax != data.ndim - 1 else dx.reshape(tshape)
+    d2 = dyt.reshape((-1, D))
+    dgamma = nd().sum(d2 * xhat.reshape((-1, D)), axis=0).reshape(gamma.shape)
+    dbeta = nd().sum(d2, axis=0).reshape(beta.shape)
+    return (dx, dgamma, dbeta)
+
+
+def _gn_grad(node, dy, G):
+    data, gamma, beta = node.inputs
+    N, C = data.shape[0], data.shape[1]
+    eps = node.attrs["eps"]
+    dy3 = dy.reshape((N, C, -1))
+    gc = nd().repeat(gamma.reshape((-1,)), repeats=C // gamma.size) if gamma.size != C else gamma
+    dxhat = nd().broadcast_mul(dy3, gc.reshape((1, C, 1)))
+    dx, xhat = _grouped_grad(data.reshape((1, N * G, -1)), dxhat.reshape((1, N * G, -1)), eps)
+    dgamma = nd().sum(dy3 * xhat.reshape((N, C, -1)), axis=(0, 2))
+    dbeta = nd().sum(dy3, axis=(0, 2))
+    if gamma.size != C:
+        dgamma = nd().sum(dgamma.reshape((gamma.size, -1)), axis=1)
+    if beta.size != C:
+        dbeta = nd().sum(dbeta.reshape((beta.size, -1)), axis=1)
+    return (dx.reshape(data.shape), dgamma.reshape(gamma.shape), dbeta.reshape(beta.shape))
+
+
+@defgrad("GroupNorm")
+def _groupnorm_grad(node, dy, *rest):
+    return _gn_grad(node, dy, node.attrs["num_groups"])
+
+
+@defgrad("InstanceNorm")
+def _instancenorm_grad(node, dy):
+    return _gn_grad(node, dy, node.inputs[0].shape[1])
+
+
+@defgrad("L2Normalization")
+def _l2_grad(node, dy):
+    x = node.inputs[0]
+    axes = l2_axes(x, node.attrs["mode"])
+    r = nd().rsqrt(nd().sum(nd().square(x), axis=axes, keepdims=True) + node.attrs["eps"])
+    s = nd().sum(dy * x, axis=axes, keepdims=True)
+    return (nd().broadcast_mul(dy, r) - nd().broadcast_mul(x, s * r * r * r),)
+
+
+@defgrad("LRN")
+def _lrn_grad(node, dy):
+    x = node.inputs[0]
+    a = node.attrs
+    band, d = lrn_parts(x, a["alpha"], a["knorm"], a["nsize"])
+    N, C = x.shape[0], x.shape[1]
+    t = (dy * x * nd().power(d, -a["beta"] - 1.0) * (-a["beta"])).reshape((N, C, -1))
+    bt = nd().batch_dot(nd().broadcast_to(band.reshape((1, C, C)), shape=(N, C, C)), t, transpose_a=True)
+    return (dy * nd().power(d, -a["beta"]) + x * bt.reshape(x.shape) * (2.0 * a["alpha"] / a["nsize"]),)
+
+
+@defgrad("UpSampling")
+def _upsampling_grad(node, dy):
+    xs = node.inputs
+    scales = upsampling_scales(xs, node.attrs["scale"])
+    grads = []
+    c0 = 0
+    for x, s in zip(xs, scales):
+        N, C, H, W = x.shape
+        part = dy if (len(xs) == 1 or node.attrs["multi_input_mode"] == "sum") else \
+            nd().slice_axis(dy, axis=1, begin=c0, end=c0 + C)
+        c0 += C
+        grads.append(nd().sum(part.reshape((N, C, H, s, W, s)), axis=(3, 5)))
+    return tuple(grads)
+
+
+@defgrad("BilinearResize2D")
+def _bilinear_grad(node, dy):
+    x = node.inputs[0]
+    a = node.attrs
+    N, C, H, W = x.shape
+    oh, ow = resize_size(x, a["height"], a["width"], a["scale_height"], a["scale_width"], a["mode"])
+    ry = interp_matrix(H, oh, a["align_corners"], x.dtype, x.context)
+    rx = interp_matrix(W, ow, a["align_corners"], x.dtype, x.context)
+    t = nd().dot(dy.reshape((N * C * oh, ow)), rx).reshape((N * C, oh, W))
+    g = nd().batch_dot(nd().broadcast_to(ry.reshape((1, oh, H)), shape=(N * C, oh, H)), t, transpose_a=True)
+    return (g.reshape(x.shape),)
