@@ -72,6 +72,15 @@
  *           (M, n) contiguous (int32 or as requested), and optionally a
  *           second output (M, n) of log-probabilities; gx_random_attrs
  *           unused (pass NULL).
+ *
+ * Softmax family.
+ *   softmax log_softmax: input data (outer, K, inner) contiguous, normalised
+ *           along K, and optionally a second input length (outer, inner),
+ *           contiguous int64: positions k >= length (clamped to [0, K]) are
+ *           written 0.  Output (outer, K, inner) contiguous in float16,
+ *           float32 or float64 (may differ from the input's).
+ *           gx_softmax_attrs: the kernel normalises exp(scale * x)
+ *           (scale = 1/temperature; softmin passes -1/temperature).
  */
 #ifndef GLUONX_ATTRS_H
 #define GLUONX_ATTRS_H
@@ -119,6 +128,8 @@ typedef struct { uint64_t seed; } gx_seed_attrs;
  * randint (low, high), exponential (scale, -), gamma (alpha, beta),
  * poisson (lam, -). */
 typedef struct { double p0, p1; } gx_random_attrs;
+
+typedef struct { double scale; } gx_softmax_attrs;
 
 #ifdef __cplusplus
 }
