@@ -1,0 +1,1 @@
+from gluonx.gluon import data  # noqa: F401
