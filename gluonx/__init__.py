@@ -35,3 +35,5 @@ try:
     from gluonx import random  # noqa: E402,F401
 except ImportError:  # pragma: no cover
     pass
+
+from gluonx import metric  # noqa: E402,F401
