@@ -47,6 +47,18 @@ static inline int64_t sm_len(const int64_t *len, int64_t idx, int64_t K)
                 }                                                                          \
                 if (m == -INFINITY || m != m) m = 0; /* all -inf / nan rows */             \
                 C s = 0;                                                                   \
+                if (!LOG && sizeof(OT) >= sizeof(C)) {                                     \
+                    /* one exp per element: keep it in the output, then scale */           \
+                    for (int64_t k = 0; k < n; k++) {                                      \
+                        C e = (C)exp(sc * (C)x[k] - m);                                    \
+                        y[k] = (OT)e;                                                      \
+                        s += e;                                                            \
+                    }                                                                      \
+                    C r = (C)1 / s;                                                        \
+                    for (int64_t k = 0; k < n; k++) y[k] = (OT)((C)y[k] * r);              \
+                    for (int64_t k = n; k < K; k++) y[k] = (OT)0;                          \
+                    continue;                                                              \
+                }                                                                          \
                 for (int64_t k = 0; k < n; k++) s += (C)exp(sc * (C)x[k] - m);             \
                 if (LOG) {                                                                 \
                     C ls = m + (C)log(s);                                                  \
