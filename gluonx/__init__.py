@@ -31,9 +31,7 @@ from gluonx.ndarray import NDArray  # noqa: E402
 from gluonx import autograd  # noqa: E402
 from gluonx import test_utils  # noqa: E402,F401
 
-try:
-    from gluonx import random  # noqa: E402,F401
-except ImportError:  # pragma: no cover
-    pass
+from gluonx import random  # noqa: E402,F401
 
 from gluonx import gluon  # noqa: E402,F401
+from gluonx import metric  # noqa: E402,F401

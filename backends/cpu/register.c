@@ -10,6 +10,7 @@ int gluonx_plugin_init(gx_registry *r)
         gx_cpu_register_index, gx_cpu_register_random, gx_cpu_register_scatter,
         gx_cpu_register_conv,
         gx_cpu_register_nn,
+        gx_cpu_register_softmax,
     };
     for (size_t i = 0; i < sizeof families / sizeof families[0]; i++) {
         int st = families[i](r);

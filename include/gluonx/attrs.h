@@ -83,6 +83,14 @@
  *           xhat = (x - mean) / sqrt(var + eps);
  *           dx = g / sqrt(var + eps) * (dy - mean(dy) - xhat * mean(dy*xhat)).
  *   nn_act: contiguous x -> y of the same size; gx_act_attrs.
+ * Softmax family.
+ *   softmax log_softmax: input data (outer, K, inner) contiguous, normalised
+ *           along K, and optionally a second input length (outer, inner),
+ *           contiguous int64: positions k >= length (clamped to [0, K]) are
+ *           written 0.  Output (outer, K, inner) contiguous in float16,
+ *           float32 or float64 (may differ from the input's).
+ *           gx_softmax_attrs: the kernel normalises exp(scale * x)
+ *           (scale = 1/temperature; softmin passes -1/temperature).
  */
 #ifndef GLUONX_ATTRS_H
 #define GLUONX_ATTRS_H
@@ -174,6 +182,7 @@ typedef struct {
     int32_t _reserved;
     double slope;
 } gx_act_attrs;
+typedef struct { double scale; } gx_softmax_attrs;
 
 #ifdef __cplusplus
 }
