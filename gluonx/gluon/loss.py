@@ -301,4 +301,4 @@ class SDMLLoss(Loss):
         diffs = F.broadcast_sub(F.expand_dims(x1, axis=1), F.expand_dims(x2, axis=0))
         distances = F.sum(F.square(diffs), axis=2)
         log_probabilities = F.log_softmax(-distances, axis=1)
-        return self.kl_loss(log_probabilities, labels) * batch_size
+        return self.kl_loss(log_probabilities, labels)
