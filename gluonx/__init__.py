@@ -35,3 +35,6 @@ try:
     from gluonx import random  # noqa: E402,F401
 except ImportError:  # pragma: no cover
     pass
+
+from gluonx import optimizer, lr_scheduler, initializer  # noqa: E402,F401
+from gluonx import initializer as init  # noqa: E402,F401

@@ -40,6 +40,7 @@ int gx_cpu_register_linalg(gx_registry *r);
 int gx_cpu_register_index(gx_registry *r);
 int gx_cpu_register_random(gx_registry *r);
 int gx_cpu_register_scatter(gx_registry *r);
+int gx_cpu_register_optimizer(gx_registry *r);
 
 #define GX_REG(r, name, dtype, fn)                                         \
     do {                                                                   \

@@ -8,6 +8,7 @@ int gluonx_plugin_init(gx_registry *r)
     int (*families[])(gx_registry *) = {
         gx_cpu_register_elemwise, gx_cpu_register_reduce, gx_cpu_register_linalg,
         gx_cpu_register_index, gx_cpu_register_random, gx_cpu_register_scatter,
+        gx_cpu_register_optimizer,
     };
     for (size_t i = 0; i < sizeof families / sizeof families[0]; i++) {
         int st = families[i](r);

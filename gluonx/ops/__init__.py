@@ -6,5 +6,6 @@ and the NDArray methods from the registry.
 """
 from gluonx.ops import registry  # noqa: F401
 from gluonx.ops import creation, elemwise, reduce, shape, indexing, sort, linalg, random  # noqa: F401
+from gluonx.ops import optimizer_ops  # noqa: F401
 # gradient rules: each family's <family>_grad module attaches them to its OpDefs
 from gluonx.ops import gradutil, shape_grad, elemwise_grad, reduce_grad  # noqa: F401
