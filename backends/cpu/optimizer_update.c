@@ -4,7 +4,8 @@
  * them so): inputs (weight, grad[, r1, r2]); outputs (out, state...), the
  * states read and written in place.  Formulas and their evaluation order
  * follow MXNet 1.9.1's optimizer_op-inl.h; parameters are cast to the
- * compute type first, as MXNet casts them to DType.  float16 computes in
+ * compute type first, as MXNet casts them to DType (via float: MXNet's
+ * parameter structs hold float).  float16 computes in
  * float.  The mp_* kernels keep float32 states (a float32 master weight is
  * the last state) for weights of any float type. */
 #include <math.h>
@@ -58,12 +59,12 @@ static int opt_check(gx_context *c, const gx_tensor *in, int32_t nin, gx_tensor 
         int st_ = opt_check(c, in, nin, out, nout, NIN, NOUT, MP, attrs, #NAME);      \
         if (st_ != GX_OK) return st_;                                                 \
         const gx_optim_attrs *a = (const gx_optim_attrs *)attrs;                      \
-        const C lr = (C)a->lr, wd = (C)a->wd, rg = (C)a->rescale_grad;                \
-        const C cg = (C)a->clip_gradient, momentum = (C)a->momentum;                  \
-        const C beta1 = (C)a->beta1, beta2 = (C)a->beta2, eps = (C)a->epsilon;        \
-        const C gamma1 = (C)a->gamma1, gamma2 = (C)a->gamma2, cw = (C)a->clip_weights; \
-        const C lamda1 = (C)a->lamda1, beta = (C)a->beta, wd_lh = (C)a->wd_lh;        \
-        const C t = (C)a->t, lb = (C)a->lower_bound, ub = (C)a->upper_bound;          \
+        const C lr = (C)(float)a->lr, wd = (C)(float)a->wd, rg = (C)(float)a->rescale_grad;                \
+        const C cg = (C)(float)a->clip_gradient, momentum = (C)(float)a->momentum;                  \
+        const C beta1 = (C)(float)a->beta1, beta2 = (C)(float)a->beta2, eps = (C)(float)a->epsilon;        \
+        const C gamma1 = (C)(float)a->gamma1, gamma2 = (C)(float)a->gamma2, cw = (C)(float)a->clip_weights; \
+        const C lamda1 = (C)(float)a->lamda1, beta = (C)(float)a->beta, wd_lh = (C)(float)a->wd_lh;        \
+        const C t = (C)a->t, lb = (C)(float)a->lower_bound, ub = (C)(float)a->upper_bound;          \
         const int bias_correction = a->bias_correction;                               \
         (void)lr; (void)wd; (void)rg; (void)cg; (void)momentum; (void)beta1;          \
         (void)beta2; (void)eps; (void)gamma1; (void)gamma2; (void)cw; (void)lamda1;   \
@@ -117,18 +118,23 @@ static int opt_check(gx_context *c, const gx_tensor *in, int32_t nin, gx_tensor 
     s2 = s2 + s1;                                                                     \
     res = s2
 
+/* MXNet computes the new weight first and then the momentum from
+ * weight_data, which already holds the new weight when out aliases weight
+ * (the optimizer's out=weight): kept for identical trajectories. */
 #define BODY_NAG                                                                      \
     {                                                                                 \
-        C gr = OPT_CLIP(rg * g, cg) + wd * w;                                         \
-        s1 = momentum * s1 + gr;                                                      \
-        res = w - lr * (momentum * s1 + gr);                                          \
+        C m0 = momentum * s1, gw = OPT_CLIP(rg * g, cg);                              \
+        res = w - m0 + (momentum + 1) * (m0 - lr * (gw + wd * w));                    \
+        C wv = (const void *)O == (const void *)W ? (C)(T)res : w;                    \
+        s1 = m0 - lr * (gw + wd * wv);                                                \
     }
 
+/* as BODY_NAG; the master weight is always updated in place */
 #define BODY_MP_NAG                                                                   \
     {                                                                                 \
-        C gr = OPT_CLIP(rg * g, cg) + wd * s2;                                        \
-        s1 = momentum * s1 + gr;                                                      \
-        s2 = s2 - lr * (momentum * s1 + gr);                                          \
+        C m0 = momentum * s1, gw = OPT_CLIP(rg * g, cg);                              \
+        s2 = s2 - m0 + (momentum + 1) * (m0 - lr * (gw + wd * s2));                   \
+        s1 = m0 - lr * (gw + wd * s2);                                                \
         res = s2;                                                                     \
     }
 
