@@ -14,8 +14,9 @@ import scenarios as S  # noqa: E402
 
 REF = np.load(os.path.join(os.path.dirname(__file__), "..", "data", "optimizer", "reference.npz"))
 
-TOL = {"float32": dict(rtol=2e-5, atol=2e-6), "float64": dict(rtol=1e-5, atol=1e-9)  # MXNet mixes float params into double math,
-       "float16": dict(rtol=4e-3, atol=4e-3)}  # MXNet rounds each float16 op
+# float64: MXNet mixes float32 parameters into double math; float16: it rounds each op
+TOL = {"float32": dict(rtol=2e-5, atol=2e-6), "float64": dict(rtol=2e-5, atol=2e-6),
+       "float16": dict(rtol=4e-3, atol=4e-3)}
 
 
 def _compare(prefix, got, tol):
