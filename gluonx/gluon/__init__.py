@@ -11,14 +11,5 @@ from gluonx.gluon.block import Block, HybridBlock, SymbolBlock  # noqa: F401
 from gluonx.gluon import utils  # noqa: F401
 from gluonx.gluon import nn  # noqa: F401
 
-for _name in ("data", "loss", "rnn", "model_zoo", "contrib"):
-    try:
-        __import__("gluonx.gluon." + _name)
-        globals()[_name] = __import__("gluonx.gluon." + _name, fromlist=["_"])
-    except ImportError:
-        pass
-try:
-    from gluonx.gluon.trainer import Trainer  # noqa: F401
-except ImportError:
-    pass
-del _name
+from gluonx.gluon import data, loss  # noqa: F401
+from gluonx.gluon.trainer import Trainer  # noqa: F401

@@ -91,6 +91,23 @@
  *           float32 or float64 (may differ from the input's).
  *           gx_softmax_attrs: the kernel normalises exp(scale * x)
  *           (scale = 1/temperature; softmin passes -1/temperature).
+ * Optimizer updates (MXNet's fused update ops).  All operands contiguous
+ * with the weight's element count; dispatch dtype: the weight's (float16/
+ * 32/64).  Inputs (weight, grad); outputs (out, states...), the states read
+ * and updated in place; gx_optim_attrs (clip_gradient, clip_weights,
+ * lower_bound, upper_bound < 0: off).  States have the weight's dtype,
+ * except in the mp_* kernels, whose states are float32 with the float32
+ * master weight last.
+ *   sgd_update: (out)                sgd_mom_update: (out, mom)
+ *   nag_mom_update: (out, mom)       adam_update: (out, mean, var)
+ *   rmsprop_update: (out, n)         rmspropalex_update: (out, n, g, delta)
+ *   ftrl_update: (out, z, n)         ftml_update: (out, d, v, z)
+ *   signsgd_update: (out)            signum_update: (out, mom)
+ *   mp_sgd_update: (out, weight32)   mp_sgd_mom_update, mp_nag_mom_update:
+ *           (out, mom, weight32)
+ *   lamb_update_phase1: (g, mean, var), g the update direction
+ *   lamb_update_phase2: inputs (weight, g, r1, r2), r1 and r2 one-element
+ *           norms of the weight's dtype; output (out).
  */
 #ifndef GLUONX_ATTRS_H
 #define GLUONX_ATTRS_H
@@ -183,6 +200,15 @@ typedef struct {
     double slope;
 } gx_act_attrs;
 typedef struct { double scale; } gx_softmax_attrs;
+typedef struct {
+    double lr, wd, rescale_grad, clip_gradient;
+    double momentum, beta1, beta2, epsilon;
+    double gamma1, gamma2, clip_weights;
+    double lamda1, beta, wd_lh, t;
+    double lower_bound, upper_bound;
+    int32_t bias_correction;
+    int32_t _reserved;
+} gx_optim_attrs;
 
 #ifdef __cplusplus
 }
