@@ -243,29 +243,33 @@ def clear_variable(NDArray x):
 # ---- backward --------------------------------------------------------------------
 
 cdef list topo_order(list head_infos):
-    """Nodes reachable from the heads, each after all nodes that consume it
-    (reverse of the order the backward pass visits them)."""
+    """Nodes reachable from the heads, each after every node it consumes
+    (the backward pass walks the list in reverse).  Iterative depth-first
+    search: a node is expanded once, when first popped, and appended after
+    all of its inputs' nodes, so a node reached along several paths (a
+    residual connection) still comes after all of them."""
     cdef list order = []
-    cdef set seen = set()
+    cdef set expanded = set()
     cdef list stack = []
     cdef Node node, parent_node
     cdef AGInfo info
     for info in head_infos:
-        if info.node is not None and id(info.node) not in seen:
-            seen.add(id(info.node))
+        if info.node is not None:
             stack.append((info.node, False))
     while stack:
         node, done = stack.pop()
         if done:
             order.append(node)
             continue
+        if id(node) in expanded:
+            continue
+        expanded.add(id(node))
         stack.append((node, True))
         for p in node.parents:
             if p is None:
                 continue
             parent_node = (<AGInfo>p).node
-            if parent_node is not None and id(parent_node) not in seen:
-                seen.add(id(parent_node))
+            if parent_node is not None and id(parent_node) not in expanded:
                 stack.append((parent_node, False))
     return order
 

@@ -155,9 +155,6 @@ def test_softmax_output_forward_shapes():
     np.testing.assert_allclose(y, np_softmax(x, -1), rtol=1e-5)
 
 
-@pytest.mark.xfail(reason="second-order through softmax/log_softmax rules disagrees with central differences "
-                          "by ~2e-2 while the same formula built in the forward pass agrees; under "
-                          "investigation (see report)", strict=False)
 def test_softmax_second_order():
     """d/dx of a gradient of softmax (the rule is written with ops)."""
     x0 = np.random.RandomState(6).randn(2, 3)
