@@ -170,8 +170,7 @@ register(OpDef("LeakyReLU", _leaky, inputs=("data", "gamma"), optional=("gamma",
 
 
 # ---- Dropout -------------------------------------------------------------------
-# The mask is stored right after the output in one allocation, so the
-# gradient rule finds it from the recorded output (dropout_mask below).
+# The op saves its mask for the gradient rule (OpDef(saves=True)).
 
 def _mask_shape(shape, axes):
     ms = list(shape)
@@ -181,7 +180,8 @@ def _mask_shape(shape, axes):
 
 
 def _dropout(data, p=0.5, mode="training", axes=(), cudnn_off=False, out=None):
-    from gluonx.autograd import is_training, is_recording
+    """Returns (output, mask or None); the registry keeps the mask for the rule."""
+    from gluonx.autograd import is_training
     if not 0.0 <= p <= 1.0:
         raise MXNetValueError("Operator Dropout: p must be in [0, 1], got %g" % p)
     axes = tuple(axes or ())
@@ -189,22 +189,12 @@ def _dropout(data, p=0.5, mode="training", axes=(), cudnn_off=False, out=None):
         if not -data.ndim <= a < data.ndim:
             raise MXNetValueError("Operator Dropout: axis %d out of range for shape %s" % (a, data.shape))
     active = (mode == "always" or is_training()) and p > 0
-    if out is not None and is_recording():
-        raise MXNetValueError("Operator Dropout: out= is not supported while recording")
-    ms = _mask_shape(data.shape, axes) if active else (1,)
-    n, msize = data.size, 1
-    for d in ms:
-        msize *= d
-    buf = _c.empty((n + 1 + msize,), data.dtype, data.context)
-    o = _c.reshape(_c.as_strided(buf, (n,), (1,), 0), data.shape)
-    _c.fill(_c.as_strided(buf, (1,), (1,), n), 1.0 if active else 0.0)
-    mask = _c.reshape(_c.as_strided(buf, (msize,), (1,), n + 1), ms)
     if not active:
-        _c.fill(mask, 1)
-        _c.copyto(o, data)
-        return write_out(o, out)
+        return write_out(_c.astype(data, data.dtype), out), None
     _float_only(data, "Dropout")
-    if msize:
+    mask = _c.empty(_mask_shape(data.shape, axes), data.dtype, data.context)
+    o = _c.empty_like(data)
+    if mask.size:
         _c.launch("random_uniform", [], [mask], _UNIFORM.pack(0.0, 1.0), "Dropout")
         if p >= 1.0:
             _c.fill(mask, 0)
@@ -212,33 +202,10 @@ def _dropout(data, p=0.5, mode="training", axes=(), cudnn_off=False, out=None):
             _c.binary("lesser", mask, 1.0 - p, out=mask, opname="Dropout")
             _c.binary("mul", mask, 1.0 / (1.0 - p), out=mask, opname="Dropout")
         _c.binary("mul", data, mask, out=o, opname="Dropout")
-    return write_out(o, out)
+    return write_out(o, out), mask
 
 
-def dropout_mask(node):
-    """The mask a recorded Dropout applied (it follows the output in the
-    same allocation, after one flag element: 1 = active, 0 = identity)."""
-    y = node.outputs[0]
-    n = y.size
-    flag = float(_c.numpy_view(_c.as_strided(y, (1,), (1,), n))[0])
-    if not flag:
-        return _c.as_strided(y, (1,), (1,), n + 1)
-    ms = _mask_shape(node.inputs[0].shape, tuple(node.attrs["axes"] or ()))
-    msize = 1
-    for d in ms:
-        msize *= d
-    return _c.as_strided(y, ms, _contig_strides(ms), n + 1)
-
-
-def _contig_strides(shape):
-    st, acc = [], 1
-    for d in reversed(shape):
-        st.append(acc)
-        acc *= d
-    return tuple(reversed(st))
-
-
-register(OpDef("Dropout", _dropout,
+register(OpDef("Dropout", _dropout, saves=True,
                attrs=(Attr("p", "float", 0.5, "Fraction of the input that gets dropped."),
                       Attr("mode", "str", "training", "'training': only in training mode; 'always'.",
                            choices=("training", "always")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from gluonx.ops.gradutil import nd, gather_grad, unbroadcast
-from gluonx.ops.nn_basic import dropout_mask, _channel_shape
+from gluonx.ops.nn_basic import _channel_shape
 from gluonx.ops.registry import defgrad
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -80,7 +80,8 @@ def _leaky_grad(node, dy, *rest):
 
 @defgrad("Dropout")
 def _dropout_grad(node, dy):
-    return (nd().broadcast_mul(dy, dropout_mask(node)),)
+    mask = node.attrs["_saved"]
+    return (dy if mask is None else nd().broadcast_mul(dy, mask),)
 
 
 @defgrad("Embedding")

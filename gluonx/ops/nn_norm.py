@@ -8,10 +8,9 @@ applies x * scale[c] + shift[c] in one pass, and ``_norm_backward`` (the
 fused backward op, ``norm_backward`` kernel) gives dx and the per-group
 sums that dgamma and dbeta need.
 
-The forward output is allocated with a tail that holds the statistics the
-backward needs (a flag saying whether batch statistics were used, then the
-per-group mean and variance), so gradient rules read them from the recorded
-output instead of recomputing them (see ``saved_stats``).
+BatchNorm saves the statistics its backward needs (whether batch
+statistics were used, the per-channel mean and variance) on the recorded
+node (OpDef(saves=True)), so the rule does not recompute them.
 """
 from __future__ import annotations
 
@@ -67,27 +66,6 @@ def _rstd(var, eps):
     return _c.unary("rsqrt", _c.binary("add", var, float(eps)))
 
 
-def _with_tail(shape, ntail, dtype, ctx):
-    """A fresh contiguous array of `shape` followed, in the same allocation,
-    by `ntail` more elements (returned as a 1-D view)."""
-    n = _prod(shape)
-    buf = _c.empty((n + ntail,), dtype, ctx)
-    return _c.reshape(_c.as_strided(buf, (n,), (1,), 0), shape), _c.as_strided(buf, (ntail,), (1,), n)
-
-
-def saved_stats(y, ngroups):
-    """(batch_stats_flag, mean, var) stored behind a norm's recorded output."""
-    n = y.size
-    flag = float(_c.as_strided(y, (1,), (1,), n).asnumpy()[0])
-    return flag, _c.as_strided(y, (ngroups,), (1,), n + 1), _c.as_strided(y, (ngroups,), (1,), n + 1 + ngroups)
-
-
-def _no_out_when_recording(out, opname):
-    from gluonx.autograd import is_recording
-    if out is not None and is_recording():
-        raise MXNetValueError("Operator %s: out= is not supported while recording" % opname)
-
-
 # ---- BatchNorm -------------------------------------------------------------------
 
 def bn_view(data, axis):
@@ -111,16 +89,13 @@ def _batchnorm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.
     b = _vec(beta, C, data, op, "beta")
     mm = _vec(moving_mean, C, data, op, "moving_mean")
     mv = _vec(moving_var, C, data, op, "moving_var")
-    _no_out_when_recording(out, op)
     x3 = _c.reshape(data, (A, C, B))
-    y, tail = _with_tail(data.shape, 1 + 2 * C, data.dtype, data.context)
-    flag = _c.as_strided(tail, (1,), (1,), 0)
-    mean = _c.as_strided(tail, (C,), (1,), 1)
-    var = _c.as_strided(tail, (C,), (1,), 1 + C)
+    y = _c.empty(data.shape, data.dtype, data.context)
+    mean = _c.empty((C,), data.dtype, data.context)
+    var = _c.empty((C,), data.dtype, data.context)
     train = is_training() and not use_global_stats
     if train and A * B > 0:
         _c.launch("norm_moments", [x3], [mean, var], None, op)
-        _c.fill(flag, 1.0)
         # running statistics, in place (not recorded): m*old + (1-m)*batch
         for mov, old, cur in ((moving_mean, mm, mean), (moving_var, mv, var)):
             new = _c.binary("add", _c.binary("mul", old, float(momentum)),
@@ -129,17 +104,17 @@ def _batchnorm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.
     else:
         _c.copyto(mean, mm)
         _c.copyto(var, mv)
-        _c.fill(flag, 0.0)
     rstd = _rstd(var, eps)
     scale = _c.binary("mul", g, rstd)
     shift = _c.binary("sub", b, _c.binary("mul", mean, scale))
     _affine(x3, scale, shift, _c.reshape(y, (A, C, B)), op)
+    saved = (bool(train and A * B > 0), mean, var)
     if output_mean_var:
-        return [write_out(y, out), mean, rstd]
-    return write_out(y, out)
+        return [write_out(y, out), mean, rstd], saved
+    return write_out(y, out), saved
 
 
-register(OpDef("BatchNorm", _batchnorm, inputs=("data", "gamma", "beta", "moving_mean", "moving_var"),
+register(OpDef("BatchNorm", _batchnorm, saves=True, inputs=("data", "gamma", "beta", "moving_mean", "moving_var"),
                attrs=(Attr("eps", "float", 1e-3, "Added to the variance."),
                       Attr("momentum", "float", 0.9, "Momentum of the running statistics."),
                       Attr("fix_gamma", "bool", True, "Treat gamma as 1 (zero gradient)."),

@@ -1,15 +1,15 @@
 """Gradient rules of nn_norm.py.
 
 The statistics-based norms use the fused ``_norm_backward`` op (one pass
-per group for the sums, one for dx) with the mean and variance saved behind
-the forward output; it is not differentiable itself, so second derivatives
+per group for the sums, one for dx) with the mean and variance the forward
+saved on the node; it is not differentiable itself, so second derivatives
 through these norms are not available.  The other rules are compositions of
 operators.
 """
 from __future__ import annotations
 
 from gluonx.ops.gradutil import nd
-from gluonx.ops.nn_norm import (bn_view, saved_stats, l2_axes, lrn_parts, upsampling_scales,
+from gluonx.ops.nn_norm import (bn_view, l2_axes, lrn_parts, upsampling_scales,
                                 interp_matrix, resize_size, _swap_last)
 from gluonx.ops.registry import defgrad
 
@@ -23,7 +23,7 @@ def _batchnorm_grad(node, dy, *rest):
     data, gamma, beta, mm, mv = node.inputs
     a = node.attrs
     A, C, B, ax = bn_view(data, a["axis"])
-    flag, mean, var = saved_stats(node.outputs[0], C)
+    flag, mean, var = a["_saved"]
     g = nd().ones((C,), dtype=data.dtype) if a["fix_gamma"] else gamma.reshape((C,)).astype(data.dtype)
     x3, dy3 = data.reshape((A, C, B)), dy.reshape((A, C, B))
     if flag:

@@ -158,7 +158,7 @@ class OpDef:
                  method: Optional[str | tuple] = None, doc: str = "", num_outputs: int = 1,
                  variadic: bool = False, differentiable: bool = True,
                  scalar_inputs: bool = False, namespaces: tuple = ("nd",),
-                 fast: Optional[Callable] = None, optional: tuple = ()):
+                 fast: Optional[Callable] = None, optional: tuple = (), saves: bool = False):
         self.name = name
         self.compute = compute
         self.inputs = tuple(inputs)
@@ -177,6 +177,10 @@ class OpDef:
         self.fast = fast
         # inputs that may be omitted or None (e.g. the bias of FullyConnected)
         self.optional = tuple(optional)
+        # saves=True: compute returns (result, saved); `saved` (what the
+        # gradient rule needs, e.g. Dropout's mask) is kept on the recorded
+        # node as node.attrs["_saved"]
+        self.saves = saves
         self._attr_by_name = {a.name: a for a in self.attrs}
         self._defaults = {a.name: a.default for a in self.attrs}
         self._required = tuple(a.name for a in self.attrs if a.default is REQUIRED)
@@ -227,10 +231,15 @@ class OpDef:
             with _c.suppress_recording():
                 result = self.compute(*inputs, **values) if out is None else \
                     self.compute(*inputs, out=out, **values)
+            if self.saves:
+                result, saved = result
+                values = dict(values, _saved=saved)
             outs = tuple(result) if isinstance(result, (tuple, list)) else (result,)
             _c.record_op(self.name, tuple(inputs), outs, values)
             return result
         result = self.compute(*inputs, **values) if out is None else self.compute(*inputs, out=out, **values)
+        if self.saves:
+            result = result[0]
         if requires_grad:
             result.requires_grad = True
         return result
