@@ -16,7 +16,9 @@ CASES = json.loads(str(_DATA["__cases__"]))
 
 def _build(name, ctor, kind):
     ref = {k[len(name) + 1:]: _DATA[k] for k in _DATA.files if k.startswith(name + "/")}
-    layer = eval(ctor)
+    scope = nn.HybridSequential(prefix="scope_")  # keeps the global name counters untouched
+    with scope.name_scope():
+        layer = eval(ctor)
     layer.initialize(mx.init.Zero())
     layer(mx.nd.array(ref["x"]))
     params = layer.collect_params()
@@ -248,7 +250,7 @@ def test_dropout():
 
 
 def _lenet():
-    net = nn.HybridSequential()
+    net = nn.HybridSequential(prefix="lenet_")
     with net.name_scope():
         net.add(nn.Conv2D(6, 5, activation="relu"), nn.MaxPool2D(2, 2),
                 nn.Conv2D(16, 3, activation="relu"), nn.MaxPool2D(2, 2),
@@ -287,7 +289,7 @@ def test_lenet_forward_backward_and_training_step():
 
 def test_save_load_parameters_round_trip(tmp_path):
     def make():
-        net = nn.HybridSequential()
+        net = nn.HybridSequential(prefix="convnet_")
         with net.name_scope():
             net.add(nn.Conv2D(4, 3, padding=1), nn.BatchNorm(), nn.Activation("relu"),
                     nn.Conv2DTranspose(2, 2, strides=2), nn.GlobalAvgPool2D(), nn.Flatten(), nn.Dense(3))
