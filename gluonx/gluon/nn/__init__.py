@@ -2,12 +2,6 @@
 # pylint: disable=wildcard-import
 from gluonx.gluon.block import *  # noqa: F401,F403
 from gluonx.gluon.nn.basic_layers import *  # noqa: F401,F403
-
-try:  # layers built on the NN operators (other modules of this package)
-    from gluonx.gluon.nn.activations import *  # noqa: F401,F403
-except ImportError:  # pragma: no cover
-    pass
-try:
-    from gluonx.gluon.nn.conv_layers import *  # noqa: F401,F403
-except ImportError:  # pragma: no cover
-    pass
+from gluonx.gluon.nn.activations import *  # noqa: F401,F403
+from gluonx.gluon.nn.conv_layers import *  # noqa: F401,F403
+from gluonx.gluon.nn.norm_layers import *  # noqa: F401,F403
