@@ -10,9 +10,12 @@ from gluonx.gluon import nn
 
 
 def _mlp():
-    net = nn.HybridSequential()
-    net.add(nn.Dense(units=3))
-    net.add(nn.Dense(units=1))
+    # explicit prefixes: Trainer orders parameters by name, and automatic
+    # names (dense9_ vs dense10_) would sort differently between two nets
+    net = nn.HybridSequential(prefix="mlp_")
+    with net.name_scope():
+        net.add(nn.Dense(units=3, prefix="d0_"))
+        net.add(nn.Dense(units=1, prefix="d1_"))
     return net
 
 
