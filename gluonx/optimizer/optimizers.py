@@ -28,6 +28,20 @@ def _clip_kw(opt, kwargs, key="clip_gradient"):
     return kwargs
 
 
+def _momentum_update(weight, grad, state, lr, wd, kwargs, multi_precision, mom_op, mp_mom_op):
+    """The SGD-family step: momentum op when there is a momentum state, plain
+    SGD otherwise; the mp_* variants keep a float32 master copy (state[1])."""
+    if not multi_precision:
+        if state is not None:
+            mom_op(weight, grad, state, out=weight, lr=lr, wd=wd, **kwargs)
+        else:
+            nd.sgd_update(weight, grad, out=weight, lr=lr, wd=wd, **kwargs)
+    elif state[0] is not None:
+        mp_mom_op(weight, grad, state[0], state[1], out=weight, lr=lr, wd=wd, **kwargs)
+    else:
+        nd.mp_sgd_update(weight, grad, state[1], out=weight, lr=lr, wd=wd, **kwargs)
+
+
 @register
 class SGD(Optimizer):
     """SGD with momentum and weight decay:
@@ -57,15 +71,8 @@ class SGD(Optimizer):
         if self.momentum > 0:
             kwargs["momentum"] = momentum
         _clip_kw(self, kwargs)
-        if not multi_precision:
-            if state is not None:
-                nd.sgd_mom_update(weight, grad, state, out=weight, lr=lr, wd=wd, **kwargs)
-            else:
-                nd.sgd_update(weight, grad, out=weight, lr=lr, wd=wd, **kwargs)
-        elif state[0] is not None:
-            nd.mp_sgd_mom_update(weight, grad, state[0], state[1], out=weight, lr=lr, wd=wd, **kwargs)
-        else:
-            nd.mp_sgd_update(weight, grad, state[1], out=weight, lr=lr, wd=wd, **kwargs)
+        _momentum_update(weight, grad, state, lr, wd, kwargs, multi_precision,
+                         nd.sgd_mom_update, nd.mp_sgd_mom_update)
 
     def update(self, index, weight, grad, state):
         self._update_impl(index, weight, grad, state, multi_precision=False)
@@ -102,15 +109,8 @@ class NAG(Optimizer):
         if self.momentum > 0:
             kwargs["momentum"] = self.momentum
         _clip_kw(self, kwargs)
-        if not multi_precision:
-            if state is not None:
-                nd.nag_mom_update(weight, grad, state, out=weight, lr=lr, wd=wd, **kwargs)
-            else:
-                nd.sgd_update(weight, grad, out=weight, lr=lr, wd=wd, **kwargs)
-        elif state[0] is not None:
-            nd.mp_nag_mom_update(weight, grad, state[0], state[1], out=weight, lr=lr, wd=wd, **kwargs)
-        else:
-            nd.mp_sgd_update(weight, grad, state[1], out=weight, lr=lr, wd=wd, **kwargs)
+        _momentum_update(weight, grad, state, lr, wd, kwargs, multi_precision,
+                         nd.nag_mom_update, nd.mp_nag_mom_update)
 
     def update(self, index, weight, grad, state):
         self._update_impl(index, weight, grad, state, multi_precision=False)
