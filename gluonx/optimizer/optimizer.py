@@ -146,7 +146,10 @@ class Optimizer(object):
         return self.lr_scheduler(self.num_update) if self.lr_scheduler is not None else self.lr
 
     def _get_lrs(self, indices):
-        lr = self._base_lr()
+        return self._scale_by_lr_mult(self._base_lr(), indices)
+
+    def _scale_by_lr_mult(self, lr, indices):
+        """lr times each index's lr_mult (from its Parameter, by index, or by name)."""
         lrs = [lr for _ in indices]
         for i, index in enumerate(indices):
             if index in self.param_dict:

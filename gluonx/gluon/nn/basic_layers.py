@@ -42,18 +42,16 @@ def _seq_getitem(self, key):
     return layers
 
 
-class Sequential(Block):
-    """Stacks Blocks sequentially: ``net.add(a, b)``; ``net(x)`` is ``b(a(x))``."""
-
-    def __init__(self, prefix=None, params=None):
-        super().__init__(prefix=prefix, params=params)
+class _Stack:
+    """What Sequential and HybridSequential share: add, indexing, len, repr
+    and running the children in order."""
 
     def add(self, *blocks):
         """Adds blocks on top of the stack."""
         for block in blocks:
             self.register_child(block)
 
-    def forward(self, x, *args):
+    def _run_children(self, x, args):
         for block in self._children.values():
             x = block(x, *args)
             args = []
@@ -69,6 +67,16 @@ class Sequential(Block):
 
     def __len__(self):
         return len(self._children)
+
+
+class Sequential(_Stack, Block):
+    """Stacks Blocks sequentially: ``net.add(a, b)``; ``net(x)`` is ``b(a(x))``."""
+
+    def __init__(self, prefix=None, params=None):
+        super().__init__(prefix=prefix, params=params)
+
+    def forward(self, x, *args):
+        return self._run_children(x, args)
 
     def hybridize(self, active=True, **kwargs):
         if self._children and all(isinstance(c, HybridBlock) for c in self._children.values()):
@@ -77,33 +85,14 @@ class Sequential(Block):
         super().hybridize(active, **kwargs)
 
 
-class HybridSequential(HybridBlock):
+class HybridSequential(_Stack, HybridBlock):
     """Stacks HybridBlocks sequentially."""
 
     def __init__(self, prefix=None, params=None):
         super().__init__(prefix=prefix, params=params)
 
-    def add(self, *blocks):
-        """Adds blocks on top of the stack."""
-        for block in blocks:
-            self.register_child(block)
-
     def hybrid_forward(self, F, x, *args):
-        for block in self._children.values():
-            x = block(x, *args)
-            args = []
-            if isinstance(x, (tuple, list)):
-                args = x[1:]
-                x = x[0]
-        if args:
-            x = tuple([x] + list(args))
-        return x
-
-    __repr__ = _seq_repr
-    __getitem__ = _seq_getitem
-
-    def __len__(self):
-        return len(self._children)
+        return self._run_children(x, args)
 
 
 class _Activation(HybridBlock):
