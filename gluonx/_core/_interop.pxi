@@ -44,11 +44,10 @@ cdef object to_numpy(NDArray x):
         if src._contig:
             memcpy(buf.buf, src._data, <size_t>src._size * ITEMSIZE[src._dtype])
         else:
-            host_view = new_view(src, src._ndim, src._shape, src._strides, src._data)
             dst = new_view(src, src._ndim, src._shape, src._strides, <char *>buf.buf)
             set_contiguous_strides(dst)
             dst._contig = True
-            copy_into(dst, host_view, "asnumpy")
+            copy_into(dst, src, "asnumpy")
     finally:
         PyBuffer_Release(&buf)
     return out

@@ -45,7 +45,4 @@ def _populate() -> None:
 
 _populate()
 
-try:  # save/load of the .params format
-    from gluonx.ndarray.serialization import save, load, load_frombuffer  # noqa: F401
-except ImportError:  # pragma: no cover - during bootstrap of the package
-    pass
+from gluonx.ndarray.serialization import save, load, load_frombuffer  # noqa: F401,E402
