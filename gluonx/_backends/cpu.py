@@ -11,10 +11,46 @@ import glob
 import os
 
 
+_AVX512 = ("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl")
+
+
+def _cpu_vendor_and_flags() -> tuple:
+    """(vendor_id, set of flags) of the first CPU in /proc/cpuinfo; ("", set()) elsewhere."""
+    vendor, flags = "", set()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if not line.strip():
+                    break  # the first processor's block is enough
+                key, _, value = line.partition(":")
+                key = key.strip()
+                if key == "vendor_id":
+                    vendor = value.strip()
+                elif key == "flags":
+                    flags = set(value.split())
+    except OSError:
+        pass
+    return vendor, flags
+
+
+def _choose_openblas_core() -> None:
+    # OpenBLAS (DYNAMIC_ARCH) picks its kernels by CPU model and falls back to
+    # the AVX2 "Haswell" kernels on AMD models it does not know yet (Zen 5 in
+    # 0.3.x), although they run AVX-512: its SkylakeX kernels measured 1.9x
+    # faster sgemm there (benchmarks/bench_core.py).  Intel models it knows
+    # are left to its own choice; OPENBLAS_CORETYPE set by the user wins.
+    if "OPENBLAS_CORETYPE" in os.environ:
+        return
+    vendor, flags = _cpu_vendor_and_flags()
+    if vendor != "GenuineIntel" and all(f in flags for f in _AVX512):
+        os.environ["OPENBLAS_CORETYPE"] = "SkylakeX"
+
+
 def _preload_openblas() -> None:
     # The library links against the scipy-openblas32 wheel's OpenBLAS; load
     # it globally first so that the dynamic linker finds it by soname.
     import scipy_openblas32
+    _choose_openblas_core()
     path = os.path.join(scipy_openblas32.get_lib_dir(), "lib%s.so" % scipy_openblas32.get_library())
     if os.path.exists(path):
         ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
