@@ -45,6 +45,13 @@ int gx_cpu_register_nn(gx_registry *r);
 int gx_cpu_register_softmax(gx_registry *r);
 int gx_cpu_register_optimizer(gx_registry *r);
 
+/* linalg.c: one row-major GEMM of any dtype (BLAS for float32/float64), and
+ * OpenBLAS's pool size (set to n when n > 0; returns the previous size). */
+void gx_cpu_gemm(int32_t dtype, int ta, int tb, int64_t M, int64_t N, int64_t K, double alpha,
+                 const void *A, int64_t lda, const void *B, int64_t ldb, double beta, void *C,
+                 int64_t ldc);
+int gx_cpu_blas_threads(int n);
+
 #define GX_REG(r, name, dtype, fn)                                         \
     do {                                                                   \
         int st_ = (r)->register_kernel((r), (name), GX_DEV_CPU, (dtype), (fn)); \

@@ -63,6 +63,53 @@ DEFINE_NAIVE(i32, int32_t, int64_t)
 DEFINE_NAIVE(i64, int64_t, int64_t)
 DEFINE_NAIVE(b, uint8_t, int64_t)
 
+/* One row-major product for other kernels of this backend (conv.c):
+ * C = alpha * op(A) @ op(B) + beta * C, op = transpose when ta / tb. */
+void gx_cpu_gemm(int32_t dtype, int ta, int tb, int64_t M, int64_t N, int64_t K, double alpha,
+                 const void *A, int64_t lda, const void *B, int64_t ldb, double beta, void *C,
+                 int64_t ldc)
+{
+    mat a = {(char *)A, M, K, ta ? 1 : lda, ta ? lda : 1, 0};
+    mat b = {(char *)B, K, N, tb ? 1 : ldb, tb ? ldb : 1, 0};
+    mat c = {(char *)C, M, N, ldc, 1, 0};
+    int blas = K > 0 && M * N * K > 4096 && M <= INT32_MAX && N <= INT32_MAX && K <= INT32_MAX;
+    enum CBLAS_TRANSPOSE ta_ = ta ? CblasTrans : CblasNoTrans, tb_ = tb ? CblasTrans : CblasNoTrans;
+    switch (dtype) {
+    case GX_FLOAT32:
+        if (blas)
+            scipy_cblas_sgemm(CblasRowMajor, ta_, tb_, (blasint)M, (blasint)N, (blasint)K, (float)alpha,
+                              (const float *)A, (blasint)lda, (const float *)B, (blasint)ldb,
+                              (float)beta, (float *)C, (blasint)ldc);
+        else
+            naive_f32(&a, &b, &c, K, 1, alpha, beta);
+        break;
+    case GX_FLOAT64:
+        if (blas)
+            scipy_cblas_dgemm(CblasRowMajor, ta_, tb_, (blasint)M, (blasint)N, (blasint)K, alpha,
+                              (const double *)A, (blasint)lda, (const double *)B, (blasint)ldb, beta,
+                              (double *)C, (blasint)ldc);
+        else
+            naive_f64(&a, &b, &c, K, 1, alpha, beta);
+        break;
+    case GX_FLOAT16: naive_f16(&a, &b, &c, K, 1, alpha, beta); break;
+    case GX_UINT8: naive_u8(&a, &b, &c, K, 1, alpha, beta); break;
+    case GX_INT8: naive_i8(&a, &b, &c, K, 1, alpha, beta); break;
+    case GX_INT32: naive_i32(&a, &b, &c, K, 1, alpha, beta); break;
+    case GX_INT64: naive_i64(&a, &b, &c, K, 1, alpha, beta); break;
+    default: naive_b(&a, &b, &c, K, 1, alpha, beta); break;
+    }
+}
+
+/* Thread count of OpenBLAS's own pool, for kernels that run single-threaded
+ * BLAS calls on several OpenMP threads at once. */
+int gx_cpu_blas_threads(int n)
+{
+    int prev = scipy_openblas_get_num_threads();
+    if (n > 0)
+        scipy_openblas_set_num_threads(n);
+    return prev;
+}
+
 /* Reads the three views into mats; returns the batch count or -1. */
 static int64_t read_views(gx_context *ctx, const gx_tensor *in, const gx_tensor *out,
                           mat *a, mat *b, mat *c, int64_t *K)

@@ -37,14 +37,17 @@ void gx_core_clear_error(void) { gx_errbuf[0] = '\0'; }
 
 /* ---- scratch memory of one kernel call ---------------------------------- */
 
+/* Scratch comes from the host cache: convolution takes megabytes of column
+ * buffers per call, and fresh pages from the system cost more than the copy. */
 void *gx_core_scratch_alloc(gx_context *ctx, size_t nbytes)
 {
     gx_scratch_list *list = (gx_scratch_list *)ctx->core_private;
     if (list == NULL || list->count >= GX_SCRATCH_MAX)
         return NULL;
-    void *p = NULL;
-    if (posix_memalign(&p, 64, nbytes ? nbytes : 64) != 0)
+    void *p = gx_host_alloc(nbytes ? nbytes : 64);
+    if (p == NULL)
         return NULL;
+    list->sizes[list->count] = nbytes ? nbytes : 64;
     list->ptrs[list->count++] = p;
     return p;
 }
@@ -52,7 +55,7 @@ void *gx_core_scratch_alloc(gx_context *ctx, size_t nbytes)
 void gx_core_scratch_release(gx_scratch_list *list)
 {
     for (int i = 0; i < list->count; i++)
-        free(list->ptrs[i]);
+        gx_host_free(list->ptrs[i], list->sizes[i]);
     list->count = 0;
 }
 

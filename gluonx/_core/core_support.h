@@ -13,6 +13,7 @@
 /* What gx_context.core_private points at during one kernel call. */
 typedef struct {
     void *ptrs[GX_SCRATCH_MAX];
+    size_t sizes[GX_SCRATCH_MAX];
     int count;
 } gx_scratch_list;
 

@@ -1,18 +1,12 @@
 """Convolution, Deconvolution and Pooling (MXNet 1.x semantics), 1-D to 3-D.
 
-Convolution is im2col + GEMM: the ``im2col`` kernel unrolls a chunk of the
-batch into a (nb, C*prod(kernel), prod(out)) column array and the ``gemm``
-kernel multiplies each group's weight matrix into it (the weight is a
-batch-broadcast view with stride 0, so one launch covers the chunk).
-Deconvolution is the transpose: GEMM with the transposed weight, then
-``col2im``.  Chunks bound the column array's memory; OpenMP runs inside
-im2col/col2im only, never around the BLAS call.
-
-``_conv_weight_grad`` (data, grad) -> d(weight) is the third product of a
-convolution: sum over the batch of grad @ im2col(data)^T, accumulated by
-GEMM with beta=1 into one weight gradient.  With Convolution and
-Deconvolution it closes the gradient rules under differentiation (see
-nn_conv_grad.py).
+A convolution is three kernels, each one launch per op (backends/cpu/conv.c
+runs them as im2col + GEMM over groups of images, split over the cores):
+``conv_forward`` (Convolution), ``conv_transpose`` (its transpose in the
+image: Deconvolution and Convolution's data gradient) and
+``conv_weight_grad``.  ``_conv_weight_grad`` (data, grad) -> d(weight) is the
+third product as an op; with Convolution and Deconvolution it closes the
+gradient rules under differentiation (see nn_conv_grad.py).
 
 Pooling runs the ``pooling`` kernel; ``_backward_pooling`` (dy, x, y) -> dx is
 its gradient as an ordinary op, and ``_pooling_max_pick`` (x, g) -> g at each
@@ -28,19 +22,8 @@ from gluonx.ops.registry import Attr, OpDef, register, write_out
 
 _CONV = struct.Struct("=ii15q")  # gx_conv_attrs
 _POOL = struct.Struct("=iiii9q")  # gx_pool_attrs
-_GEMM = struct.Struct("=dd")  # gx_gemm_attrs
 _LAYOUTS = {1: "NCW", 2: "NCHW", 3: "NCDHW"}
 _POOL_TYPES = {"max": 0, "avg": 1, "sum": 2, "lp": 3}
-# column-array elements per chunk of the batch (bounds im2col's memory)
-_CHUNK_ELEMS = 1 << 21
-
-
-def _prod(t):
-    n = 1
-    for v in t:
-        n *= v
-    return n
-
 
 def _spatial(opname, data, layout):
     if data.ndim < 3 or data.ndim > 5:
@@ -90,18 +73,10 @@ def _conv_out(opname, insp, kernel, stride, dilate, pad):
     return tuple(out)
 
 
-def _cattrs(kernel, stride, dilate, pad, out):
+def _cattrs(kernel, stride, dilate, pad, out, groups=1):
     z = (0,) * (3 - len(kernel))
-    return _CONV.pack(len(kernel), 0, *(tuple(kernel) + z), *(tuple(stride) + z),
+    return _CONV.pack(len(kernel), groups, *(tuple(kernel) + z), *(tuple(stride) + z),
                       *(tuple(dilate) + z), *(tuple(pad) + z), *(tuple(out) + z))
-
-
-def _view(x, shape, strides, offset):
-    return _c.as_strided(x, tuple(shape), tuple(strides), offset)
-
-
-def _chunk(n, per_sample):
-    return max(1, min(n, _CHUNK_ELEMS // max(1, per_sample)))
 
 
 def _check_dtype(opname, data, other, what):
@@ -118,86 +93,22 @@ def _add_bias(opname, out, bias, F):
     _c.binary("add", out, b, out=out, opname=opname)
 
 
-# ---- the three products -----------------------------------------------------------------
+# ---- the three products (x: image side, y: output side, w: (F, C/G, *kernel)) ----------
 
 def _conv_forward(x, w, out, kernel, stride, dilate, pad, osp, G, opname):
-    """out (N, F, *osp) = conv(x, w); x and w contiguous."""
-    N, C = x.shape[:2]
-    F = w.shape[0]
-    K, L, L_in = _prod(kernel), _prod(osp), _prod(x.shape[2:])
-    Cg, Fg = C // G, F // G
-    CKg = Cg * K
-    direct = K == 1 and all(s == 1 for s in stride) and all(p == 0 for p in pad)
-    w2 = _c.reshape(w, (F, CKg))
-    o3 = _c.reshape(out, (N, F, L))
-    attrs = _cattrs(kernel, stride, dilate, pad, osp)
-    nb = N if direct else _chunk(N, C * K * L)
-    for n0 in range(0, N, nb):
-        b = min(nb, N - n0)
-        if direct:
-            col, cs = x, C * L_in
-            coff = n0 * cs
-        else:
-            col = _c.empty((b, C * K, L), x.dtype, x.context)
-            xs = _view(x, (b,) + x.shape[1:], (C * L_in,) + x.strides[1:], n0 * C * L_in)
-            _c.launch("im2col", [xs], [col], attrs, opname)
-            cs, coff = C * K * L, 0
-        for g in range(G):
-            A = _view(w2, (b, Fg, CKg), (0, CKg, 1), g * Fg * CKg)
-            B = _view(col, (b, CKg, L), (cs, L, 1), coff + g * CKg * L)
-            Cm = _view(o3, (b, Fg, L), (F * L, L, 1), n0 * F * L + g * Fg * L)
-            _c.launch("gemm", [A, B], [Cm], _GEMM.pack(1.0, 0.0), opname)
+    _c.launch("conv_forward", [x, w], [out], _cattrs(kernel, stride, dilate, pad, osp, G), opname)
     return out
 
 
-def _deconv_forward(x, w, out, kernel, stride, dilate, pad, G, opname):
-    """out (N, F, *osp) = conv-transpose(x, w); x (N, C, *isp), w (C, F/G, *kernel)."""
-    N, C = x.shape[:2]
-    F = out.shape[1]
-    K, L = _prod(kernel), _prod(x.shape[2:])
-    Cg, Fg = C // G, F // G
-    FKg = Fg * K
-    w2 = _c.reshape(w, (C, FKg))
-    L_out = _prod(out.shape[2:])
-    attrs = _cattrs(kernel, stride, dilate, pad, x.shape[2:])
-    nb = _chunk(N, F * K * L)
-    for n0 in range(0, N, nb):
-        b = min(nb, N - n0)
-        col = _c.empty((b, F * K, L), x.dtype, x.context)
-        for g in range(G):
-            A = _view(w2, (b, FKg, Cg), (0, 1, FKg), g * Cg * FKg)
-            B = _view(x, (b, Cg, L), (C * L, L, 1), n0 * C * L + g * Cg * L)
-            Cm = _view(col, (b, FKg, L), (F * K * L, L, 1), g * FKg * L)
-            _c.launch("gemm", [A, B], [Cm], _GEMM.pack(1.0, 0.0), opname)
-        os_ = _view(out, (b,) + out.shape[1:], (F * L_out,) + out.strides[1:], n0 * F * L_out)
-        _c.launch("col2im", [col], [os_], attrs, opname)
+def _deconv_forward(y, w, out, kernel, stride, dilate, pad, G, opname):
+    """out (the image side) = the transpose of conv(out, w) applied to y."""
+    _c.launch("conv_transpose", [y, w], [out], _cattrs(kernel, stride, dilate, pad, y.shape[2:], G), opname)
     return out
 
 
 def _weight_grad(x, dy, dw, kernel, stride, dilate, pad, G, opname):
-    """dw (F, C/G, *kernel) = sum_n dy[n] @ im2col(x[n])^T per group."""
-    N, C = x.shape[:2]
-    F = dy.shape[1]
-    osp = dy.shape[2:]
-    K, L, L_in = _prod(kernel), _prod(osp), _prod(x.shape[2:])
-    Cg, Fg = C // G, F // G
-    CKg = Cg * K
-    dw2 = _c.reshape(dw, (F, CKg))
-    _c.fill(dw2, 0)
-    if N == 0 or L == 0:
-        return dw
-    attrs = _cattrs(kernel, stride, dilate, pad, osp)
-    nb = _chunk(N, C * K * L)
-    for n0 in range(0, N, nb):
-        b = min(nb, N - n0)
-        col = _c.empty((b, C * K, L), x.dtype, x.context)
-        xs = _view(x, (b,) + x.shape[1:], (C * L_in,) + x.strides[1:], n0 * C * L_in)
-        _c.launch("im2col", [xs], [col], attrs, opname)
-        for g in range(G):
-            A = _view(dy, (b, Fg, L), (F * L, L, 1), n0 * F * L + g * Fg * L)
-            B = _view(col, (b, L, CKg), (C * K * L, 1, L), g * CKg * L)
-            Cm = _view(dw2, (b, Fg, CKg), (0, CKg, 1), g * Fg * CKg)
-            _c.launch("gemm", [A, B], [Cm], _GEMM.pack(1.0, 1.0), opname)
+    _c.launch("conv_weight_grad", [x, dy], [dw], _cattrs(kernel, stride, dilate, pad, dy.shape[2:], G),
+              opname)
     return dw
 
 

@@ -158,12 +158,18 @@ typedef struct { double p0, p1; } gx_random_attrs;
 
 /* Convolution and pooling (backends/cpu/conv.c, pool.c).  Arrays are
  * channel-first (N, C, *spatial) and contiguous; nsp = 1..3 spatial axes
- * (only the first nsp entries of each array attribute are used).
- *   im2col: input x (N, C, *in); output col (N, C*prod(kernel), prod(out))
- *           with out = gx_conv_attrs.out; rows ordered (c, k0, k1, k2),
- *           columns (o0, o1, o2); positions in the padding read 0.
- *   col2im: input col as im2col's output; output x (N, C, *in), overwritten
- *           with the sum of the column entries mapping to each position.
+ * (only the first nsp entries of each array attribute are used).  A
+ * convolution maps an image x (N, C, *in) with a weight w (F, C/groups,
+ * *kernel) to y (N, F, *out), out = gx_conv_attrs.out; a window starts at
+ * o*stride - pad, its taps are dilate apart, positions in the padding read 0;
+ * channel group i of y reads channel group i of x (groups 0 means 1).
+ *   conv_forward: inputs x, w; output y.
+ *   conv_transpose: inputs y (N, F, *out), w; output x (N, C, *in),
+ *           overwritten: the transpose of conv_forward in x (its gradient
+ *           with respect to the image; Deconvolution).
+ *   conv_weight_grad: inputs x, dy (N, F, *out); output dw (F, C/groups,
+ *           *kernel), overwritten: the gradient of sum(dy * conv(x, w))
+ *           with respect to w.
  *   pooling: input x (N, C, *in); output y (N, C, *out); gx_pool_attrs.
  *           A window spans [o*stride - pad, o*stride - pad + kernel) clipped
  *           to the input; avg divides by the window clipped to the padded
@@ -177,7 +183,7 @@ typedef struct { double p0, p1; } gx_random_attrs;
  */
 typedef struct {
     int32_t nsp;
-    int32_t _reserved;
+    int32_t groups;
     int64_t kernel[3], stride[3], dilate[3], pad[3], out[3];
 } gx_conv_attrs;
 

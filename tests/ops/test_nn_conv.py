@@ -128,21 +128,69 @@ def test_deconvolution_vs_numpy(dshape, F, kernel, stride, pad, dilate, G):
                                atol=1e-12)
 
 
-def test_convolution_chunks_and_large_batch(monkeypatch):
-    """Several batch chunks (small chunk budget) give the same result."""
-    from gluonx.ops import nn_conv
-    x, w = _r((5, 3, 6, 6)), _r((4, 3, 3, 3), 1)
-    ref = ref_conv(x, w, None, (1, 1), (1, 1), (1, 1), 1)
-    monkeypatch.setattr(nn_conv, "_CHUNK_ELEMS", 200)
-    y = nd.Convolution(nd.array(x, dtype="float64"), nd.array(w, dtype="float64"), kernel=(3, 3), pad=(1, 1),
-                       num_filter=4, no_bias=True)
+def ref_weight_grad(x, dy, kernel, stride, pad, dilate, G):
+    """d/dw of sum(dy * conv(x, w)): conv is linear in w, so probe each weight entry."""
+    C, F = x.shape[1], dy.shape[1]
+    dw = np.zeros((F, C // G) + kernel)
+    for idx in np.ndindex(*dw.shape):
+        e = np.zeros_like(dw)
+        e[idx] = 1.0
+        dw[idx] = np.sum(dy * ref_conv(x, e, None, stride, pad, dilate, G))
+    return dw
+
+
+# Small outputs (2x2, 1x1) make the kernels put many images into one GEMM; the
+# batch sizes give groups that do not divide the batch, a single image, and
+# more groups than threads.
+@pytest.mark.parametrize("N", [1, 3, 17, 40])
+@pytest.mark.parametrize("dshape,F,kernel,stride,pad,G", [
+    ((4, 4, 4), 6, (3, 3), (2, 2), (1, 1), 2),
+    ((3, 2, 2), 4, (1, 1), (1, 1), (0, 0), 1),
+    ((2, 3, 3), 2, (3, 3), (1, 1), (0, 0), 1),
+])
+def test_image_groups(N, dshape, F, kernel, stride, pad, G):
+    x, w = _r((N,) + dshape), _r((F, dshape[0] // G) + kernel, 1)
+    dil = (1, 1)
+    ref = ref_conv(x, w, None, stride, pad, dil, G)
+    X, W = nd.array(x, dtype="float64"), nd.array(w, dtype="float64")
+    y = nd.Convolution(X, W, kernel=kernel, stride=stride, pad=pad, num_filter=F, num_group=G, no_bias=True)
     np.testing.assert_allclose(y.asnumpy(), ref, rtol=1e-12, atol=1e-12)
-    g = nd._conv_weight_grad(nd.array(x, dtype="float64"), nd.array(ref, dtype="float64"), kernel=(3, 3),
-                             pad=(1, 1))
-    monkeypatch.setattr(nn_conv, "_CHUNK_ELEMS", 1 << 21)
-    g2 = nd._conv_weight_grad(nd.array(x, dtype="float64"), nd.array(ref, dtype="float64"), kernel=(3, 3),
-                              pad=(1, 1))
-    np.testing.assert_allclose(g.asnumpy(), g2.asnumpy(), rtol=1e-12)
+    dy = _r(ref.shape, 2)
+    dw = nd._conv_weight_grad(X, nd.array(dy, dtype="float64"), kernel=kernel, stride=stride, pad=pad,
+                              num_group=G)
+    if N <= 3:  # the probing reference is slow; larger batches are checked against N <= 3 sums
+        np.testing.assert_allclose(dw.asnumpy(), ref_weight_grad(x, dy, kernel, stride, pad, dil, G),
+                                   rtol=1e-10, atol=1e-10)
+    else:
+        parts = [nd._conv_weight_grad(nd.array(x[i:i + 3], dtype="float64"), nd.array(dy[i:i + 3], dtype="float64"),
+                                      kernel=kernel, stride=stride, pad=pad, num_group=G).asnumpy()
+                 for i in range(0, N, 3)]
+        np.testing.assert_allclose(dw.asnumpy(), sum(parts), rtol=1e-10, atol=1e-10)
+    adj = tuple(n - (s * (o - 1) + k - 2 * p) for n, o, k, s, p in zip(dshape[1:], ref.shape[2:], kernel, stride, pad))
+    dx = nd.Deconvolution(nd.array(dy, dtype="float64"), W, kernel=kernel, stride=stride, pad=pad, adj=adj,
+                          num_filter=dshape[0], num_group=G)
+    np.testing.assert_allclose(dx.asnumpy(), ref_deconv(dy, w, stride, pad, dil, adj, G), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("H,stride", [(8, 1), (4, 2), (16, 1)])
+def test_threaded_groups_match_single_images(H, stride):
+    """Batches big enough to split over threads agree with image-by-image calls
+    (one image runs in turn, with BLAS threading the product)."""
+    N, C, F = 12, 32, 32
+    x, w, dy = _r((N, C, H, H)), _r((F, C, 3, 3), 1), None
+    X, W = nd.array(x, dtype="float64"), nd.array(w, dtype="float64")
+    kw = dict(kernel=(3, 3), stride=(stride, stride), pad=(1, 1))
+    y = nd.Convolution(X, W, num_filter=F, no_bias=True, **kw)
+    dy = nd.array(_r(y.shape, 3), dtype="float64")
+    dx = nd.Deconvolution(dy, W, num_filter=C, adj=(H - (stride * (y.shape[2] - 1) + 1),) * 2, **kw)
+    dw = nd._conv_weight_grad(X, dy, **kw)
+    ys = [nd.Convolution(X[i:i + 1], W, num_filter=F, no_bias=True, **kw).asnumpy() for i in range(N)]
+    dxs = [nd.Deconvolution(dy[i:i + 1], W, num_filter=C, adj=(H - (stride * (y.shape[2] - 1) + 1),) * 2,
+                            **kw).asnumpy() for i in range(N)]
+    dws = [nd._conv_weight_grad(X[i:i + 1], dy[i:i + 1], **kw).asnumpy() for i in range(N)]
+    np.testing.assert_allclose(y.asnumpy(), np.concatenate(ys), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(dx.asnumpy(), np.concatenate(dxs), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(dw.asnumpy(), sum(dws), rtol=1e-10, atol=1e-10)
 
 
 def test_noncontiguous_inputs():
