@@ -44,6 +44,7 @@ int gx_cpu_register_conv(gx_registry *r);
 int gx_cpu_register_nn(gx_registry *r);
 int gx_cpu_register_softmax(gx_registry *r);
 int gx_cpu_register_optimizer(gx_registry *r);
+int gx_cpu_register_ctc(gx_registry *r);
 
 #define GX_REG(r, name, dtype, fn)                                         \
     do {                                                                   \
