@@ -154,7 +154,7 @@ static int ctc_validate(gx_context *c, const ctc_problem *p, const gx_ctc_attrs 
         }                                                                                          \
         const C *la = alpha + (Tn - 1) * S;                                                        \
         C ll = S > 1 ? ctc_lse2_##SUF(la[S - 1], la[S - 2]) : la[S - 1];                           \
-        *loss = (T_)(-ll);                                                                         \
+        *loss = ll == 0 ? (T_)0 : (T_)(-ll); /* no -0 */                                          \
         /* beta, with the gradient of each step */                                                 \
         for (int64_t t = Tn - 1; t >= 0; t--) {                                                    \
             const T_ *x = X + t * xs0 + n * xs1;                                                   \
