@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from gluonx import ndarray
-from gluonx.base import MXNetNotImplementedError, MXNetTypeError, MXNetValueError, numeric_types
+from gluonx.base import MXNetTypeError, MXNetValueError, numeric_types
 from gluonx.gluon.block import HybridBlock
 
 __all__ = ["Loss", "L2Loss", "L1Loss", "SigmoidBinaryCrossEntropyLoss", "SigmoidBCELoss",
@@ -154,12 +154,38 @@ class KLDivLoss(Loss):
 
 
 class CTCLoss(Loss):
-    """Connectionist temporal classification loss: needs the CTC operator,
-    which gluonx does not have yet."""
+    """Connectionist temporal classification loss (the ``CTCLoss`` operator).
+
+    ``pred`` holds unnormalised activations in ``layout`` 'NTC' or 'TNC'; the
+    last of its ``alphabet_size`` entries is the blank.  ``label`` ('NT' or
+    'TN') holds zero-based labels padded with -1.  Optional ``pred_lengths``
+    and ``label_lengths`` (batch_size,) give each sequence's and label's
+    length.  Returns one loss per sequence, shape (batch_size,), weighted by
+    ``weight`` and ``sample_weight`` (broadcast against it).
+
+    >>> loss = mx.gluon.loss.CTCLoss()
+    >>> loss(mx.nd.zeros((1, 2, 3)), mx.nd.array([[0, -1]])).asnumpy().round(4)
+    array([1.0986], dtype=float32)
+    """
 
     def __init__(self, layout="NTC", label_layout="NT", weight=None, **kwargs):
-        raise MXNetNotImplementedError("gluon.loss.CTCLoss needs the CTC operator, which gluonx does not "
-                                       "implement yet")
+        if layout not in ("NTC", "TNC"):
+            raise MXNetValueError("CTCLoss: only 'NTC' and 'TNC' layouts for pred are supported, got %r" % (layout,))
+        if label_layout not in ("NT", "TN"):
+            raise MXNetValueError("CTCLoss: only 'NT' and 'TN' layouts for label are supported, got %r"
+                                  % (label_layout,))
+        self._layout = layout
+        self._label_layout = label_layout
+        super().__init__(weight, label_layout.find("N"), **kwargs)
+
+    def hybrid_forward(self, F, pred, label, pred_lengths=None, label_lengths=None, sample_weight=None):
+        if self._layout == "NTC":
+            pred = F.swapaxes(pred, 0, 1)
+        if self._batch_axis == 1:
+            label = F.swapaxes(label, 0, 1)
+        loss = F.CTCLoss(pred, label, pred_lengths, label_lengths, use_data_lengths=pred_lengths is not None,
+                         use_label_lengths=label_lengths is not None, blank_label="last")
+        return _apply_weighting(F, loss, self._weight, sample_weight)
 
 
 class HuberLoss(Loss):

@@ -108,6 +108,20 @@
  *   lamb_update_phase1: (g, mean, var), g the update direction
  *   lamb_update_phase2: inputs (weight, g, r1, r2), r1 and r2 one-element
  *           norms of the weight's dtype; output (out).
+ * CTC loss (float32, float64).
+ *   ctc_loss: inputs data (T, N, A) unnormalised activations (any strides),
+ *           label (N, L) int64, then data_lengths (N,) int64 when
+ *           use_data_lengths, then label_lengths (N,) int64 when
+ *           use_label_lengths; outputs loss (N,) and grad (T, N, A)
+ *           contiguous, both of the data's dtype: the negative
+ *           log-likelihood under log_softmax(data) over A, and its gradient
+ *           w.r.t. data (0 at steps >= the sequence's length).  Without
+ *           label_lengths a label ends at its first `padding` value (with
+ *           padding 0, i.e. blank first, also at -1).  Labels must lie in
+ *           [0, A) and differ from `blank`, lengths in [0, T] / [0, L]
+ *           (GX_ERR_VALUE otherwise).  An alignment that cannot exist
+ *           (L + repeated neighbours > T) gives loss 0 and grad 0, as MXNet.
+ *           gx_ctc_attrs.
  */
 #ifndef GLUONX_ATTRS_H
 #define GLUONX_ATTRS_H
@@ -215,6 +229,12 @@ typedef struct {
     int32_t bias_correction;
     int32_t _reserved;
 } gx_optim_attrs;
+typedef struct {
+    int32_t blank;              /* 0 or A-1 */
+    int32_t padding;            /* label value ending a label: 0 (blank first) or -1 */
+    int32_t use_data_lengths;
+    int32_t use_label_lengths;
+} gx_ctc_attrs;
 
 #ifdef __cplusplus
 }

@@ -51,8 +51,8 @@ def test_shapes_mxnet_documents():
 def test_bad_arguments():
     with pytest.raises(ValueError):
         L.LogisticLoss(label_format="probability")
-    with pytest.raises(NotImplementedError):
-        L.CTCLoss()
+    with pytest.raises(ValueError):
+        L.CTCLoss(layout="CTN")
 
 
 def test_repr():

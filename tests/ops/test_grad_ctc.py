@@ -1,0 +1,65 @@
+"""Numeric gradient checks of CTCLoss (read by tests/ops/test_gradients.py's coverage test).
+
+Labels and lengths are fixed in the closures (they have no gradient); each case weights the
+per-sequence losses so that the head gradient is not all ones."""
+import numpy as np
+import pytest
+
+import gluonx as mx
+from gluonx.test_utils import check_numeric_gradient
+
+nd = mx.nd
+
+
+def U(lo, hi, shape):
+    return lambda rng: rng.uniform(lo, hi, shape)
+
+
+def _ctc_case(x):
+    lab = nd.array([[1, 1, 2], [2, 0, 0], [3, 1, 0]], dtype=x.dtype)
+    return nd.CTCLoss(x, lab) * nd.array([1.0, 0.5, 2.0], dtype=x.dtype)
+
+
+def _ctc_lengths_case(x):
+    lab = nd.array([[0, 2, 1], [1, 1, -1]], dtype=x.dtype)
+    return nd.CTCLoss(x, lab, nd.array([5, 4]), nd.array([3, 1]), use_data_lengths=True,
+                      use_label_lengths=True, blank_label="last") * nd.array([0.7, 1.3], dtype=x.dtype)
+
+
+CASES = {
+    "CTCLoss": (_ctc_case, [U(-2, 2, (6, 3, 4))]),
+}
+EXTRA = {"CTCLoss_lengths": (_ctc_lengths_case, [U(-2, 2, (5, 2, 4))])}
+ALL = dict(CASES, **EXTRA)
+
+
+def _inputs(gens, seed, dtype):
+    rng = np.random.default_rng(seed)
+    return [g(rng).astype(dtype) for g in gens]
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_gradient_float64(name):
+    fn, gens = ALL[name]
+    check_numeric_gradient(fn, _inputs(gens, 0, np.float64), numeric_eps=1e-6, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_gradient_float32(name):
+    fn, gens = ALL[name]
+    check_numeric_gradient(fn, _inputs(gens, 1, np.float32), numeric_eps=1e-3, rtol=2e-2, atol=2e-3,
+                           dtype=np.float32)
+
+
+def test_head_gradient_scales_each_sequence():
+    x = nd.array(np.random.RandomState(0).randn(4, 2, 3))
+    lab = nd.array([[1, 2], [2, 0]])
+    x.attach_grad()
+    with mx.autograd.record():
+        loss = nd.CTCLoss(x, lab)
+    loss.backward(nd.array([1.0, 1.0]))
+    g1 = x.grad.asnumpy().copy()
+    with mx.autograd.record():
+        loss = nd.CTCLoss(x, lab)
+    loss.backward(nd.array([2.0, -3.0]))
+    np.testing.assert_allclose(x.grad.asnumpy(), g1 * np.array([2.0, -3.0])[None, :, None], rtol=1e-6)
