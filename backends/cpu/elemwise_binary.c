@@ -2,7 +2,9 @@
  *
  * MXNet rules: comparisons and logical ops write 0/1 in the input dtype;
  * `mod` follows Python's sign rule and x mod 0 == 0 (floats too); integer
- * `div` truncates toward zero and x / 0 == 0 (no trap); integers wrap. */
+ * `div` truncates toward zero and x / 0 == 0 (no trap); integers wrap.
+ * `floor_div` (NumPy's floor_divide, MXNet has none) rounds toward -inf;
+ * x // 0 == 0 for integers, a / 0 (inf or nan) for floats. */
 #include "elemwise_simd.h"
 #include "elemwise.h"
 
@@ -15,6 +17,16 @@ static inline int64_t ew_idiv(int64_t a, int64_t b)
     if (b == -1)
         return (int64_t)(0 - (uint64_t)a); /* INT64_MIN / -1 wraps, no trap */
     return a / b;
+}
+
+static inline int64_t ew_ifloordiv(int64_t a, int64_t b)
+{
+    if (b == 0)
+        return 0;
+    if (b == -1)
+        return (int64_t)(0 - (uint64_t)a); /* INT64_MIN // -1 wraps, no trap */
+    int64_t q = a / b;
+    return (q * b != a && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
 static inline int64_t ew_imod(int64_t a, int64_t b)
@@ -62,6 +74,35 @@ static inline double ew_fmodd(double a, double b)
 }
 
 #define ew_fmod(a, b) _Generic((a), float: ew_fmodf, default: ew_fmodd)(a, b)
+
+/* NumPy's float floor_divide (npy_divmod): floor of the exact quotient. */
+static inline float ew_ffloordivf(float a, float b)
+{
+    if (b == 0)
+        return a / b;
+    float m = fmodf(a, b), d = (a - m) / b;
+    if (m != 0 && ((b < 0) != (m < 0)))
+        d -= 1.0f;
+    if (d == 0)
+        return copysignf(0.0f, a / b);
+    float f = floorf(d);
+    return (d - f > 0.5f) ? f + 1.0f : f;
+}
+
+static inline double ew_ffloordivd(double a, double b)
+{
+    if (b == 0)
+        return a / b;
+    double m = fmod(a, b), d = (a - m) / b;
+    if (m != 0 && ((b < 0) != (m < 0)))
+        d -= 1.0;
+    if (d == 0)
+        return copysign(0.0, a / b);
+    double f = floor(d);
+    return (d - f > 0.5) ? f + 1.0 : f;
+}
+
+#define ew_ffloordiv(a, b) _Generic((a), float: ew_ffloordivf, default: ew_ffloordivd)(a, b)
 
 /* ---- the loop template ---------------------------------------------------------
  * Operands: p[0] lhs, p[1] rhs, p[2] out.  Specialised paths for all
@@ -130,6 +171,7 @@ static inline double ew_fmodd(double a, double b)
     X(mul, a * b, (UT)((UT)a * (UT)b))                                        \
     X(div, a / b, ew_idiv(a, b))                                        \
     X(mod, ew_fmod(a, b), ew_imod(a, b))                                \
+    X(floor_div, ew_ffloordiv(a, b), ew_ifloordiv(a, b))                \
     X(power, EW_M2(pow, a, b), ew_ipow(a, b))                                  \
     X(maximum, a > b ? a : b, a > b ? a : b)                            \
     X(minimum, a < b ? a : b, a < b ? a : b)                            \

@@ -399,7 +399,13 @@ cdef class NDArray:
         return binary_entry(K_DIV, self, other, self, "broadcast_div")
 
     def __floordiv__(self, other):
-        return _ops_method("floor")(binary_entry(K_DIV, self, other, None, "broadcast_div"))
+        return binary_entry(K_FLOOR_DIV, self, other, None, "floor_divide")
+
+    def __rfloordiv__(self, other):
+        return binary_entry(K_FLOOR_DIV, other, self, None, "floor_divide")
+
+    def __ifloordiv__(self, other):
+        return binary_entry(K_FLOOR_DIV, self, other, self, "floor_divide")
 
     def __mod__(self, other):
         return binary_entry(K_MOD, self, other, None, "broadcast_mod")

@@ -4,7 +4,9 @@ broadcast_* / elemwise_* names and the scalar-accepting functions), clip, where,
 Every operator here is generated from the tables below; each one launches a C kernel
 of backends/cpu/elemwise*.c through the core (which owns broadcasting and strides).
 MXNet rules kept: comparisons return 0/1 in the input dtype; ``%`` follows Python's
-sign rule with ``x % 0 == 0``; integer ``/`` truncates toward zero; integers wrap;
+sign rule with ``x % 0 == 0``; integer ``/`` truncates toward zero (``x / 0 == 0``);
+``//`` (``floor_divide``, which MXNet 1.x lacks) rounds toward -inf as in NumPy,
+with ``x // 0 == 0`` for integers; integers wrap;
 ``round`` is half away from zero and ``rint`` rounds x.5 down.
 """
 from __future__ import annotations
@@ -166,6 +168,32 @@ for _kernel, _baliases, _plain, _pyop, _doc in _BINARY:
                    aliases=_rest, scalar_inputs=True,
                    doc="%s; either side may be a number, arrays broadcast.\n\n"
                        ">>> mx.nd.%s(mx.nd.array([1, 4]), 2)" % (_doc.capitalize(), _first)))
+
+
+# ---- floor division (NDArray // ; MXNet 1.x has no floor_divide, NumPy's semantics) ------------
+
+def _py_floordiv(a, b):
+    if b == 0:
+        if isinstance(a, (int, np.integer)) and isinstance(b, (int, np.integer)):
+            return 0
+        with np.errstate(all="ignore"):
+            return float(np.float64(a) / np.float64(b))  # inf or nan, as NumPy
+    return a // b
+
+
+def _floor_divide_grad(node, dy):
+    # piecewise constant: zero gradient (as MXNet's floor)
+    from gluonx.ops.gradutil import nd
+    return tuple(nd().zeros_like(v) if isinstance(v, NDArray) and node.parents[i] is not None else None
+                 for i, v in enumerate(node.inputs))
+
+
+register(OpDef("floor_divide", _make_scalar_ok("floor_div", "floor_divide", _py_floordiv), inputs=("lhs", "rhs"),
+               scalar_inputs=True, grad=_floor_divide_grad,
+               doc="lhs // rhs rounded toward -inf (NumPy's floor_divide; x // 0 == 0 for integers, inf or "
+                   "nan for floats); either side may be a number, arrays broadcast.  NDArray's ``//``.\n\n"
+                   ">>> mx.nd.floor_divide(mx.nd.array([7, -7], dtype='int32'), 2).asnumpy()\n"
+                   "array([ 3, -4], dtype=int32)"))
 
 
 # ---- clip, where, cast ----------------------------------------------------------------

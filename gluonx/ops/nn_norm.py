@@ -317,7 +317,7 @@ register(OpDef("LRN", _lrn,
                    ">>> mx.nd.LRN(mx.nd.ones((1, 3, 2, 2)), nsize=3).shape\n(1, 3, 2, 2)"))
 
 
-# ---- UpSampling (nearest), BilinearResize2D -----------------------------------------------
+# ---- UpSampling (nearest, bilinear), BilinearResize2D ---------------------------------------
 
 def _nearest(x, s):
     """x (N, C, H, W) repeated s times along H and W (one strided copy)."""
@@ -341,16 +341,48 @@ def upsampling_scales(data, scale):
     return out
 
 
+def bilinear_up_geometry(scale):
+    """(kernel, stride, pad) of the depthwise Deconvolution that MXNet's bilinear
+    UpSampling is: kernel 2s - s % 2, stride s, pad ceil((s - 1) / 2)."""
+    k = 2 * scale - scale % 2
+    p = scale // 2  # == ceil((scale - 1) / 2)
+    return (k, k), (scale, scale), (p, p)
+
+
+def check_bilinear_up(data, scale, num_filter):
+    """Validates UpSampling(sample_type='bilinear') inputs; returns (data, weight)."""
+    if len(data) != 2:
+        raise MXNetValueError("Operator UpSampling: sample_type='bilinear' takes exactly two inputs (data, "
+                              "weight), got %d" % len(data))
+    x, w = data
+    if x.ndim != 4:
+        raise MXNetValueError("Operator UpSampling: bilinear data must be 4-D (N, C, H, W), got %s" % (x.shape,))
+    C = x.shape[1]
+    kernel = bilinear_up_geometry(scale)[0]
+    if w.shape != (C, 1) + kernel:
+        raise MXNetValueError("Operator UpSampling: bilinear weight has shape %s, expected %s (channels, 1, "
+                              "2*scale - scale %% 2, same) for data %s and scale=%d"
+                              % (w.shape, (C, 1) + kernel, x.shape, scale))
+    if num_filter != C:
+        raise MXNetValueError("Operator UpSampling: bilinear needs num_filter equal to the number of channels "
+                              "(%d) of data %s, got num_filter=%d" % (C, x.shape, num_filter))
+    return x, w
+
+
 def _upsampling(*data, scale=REQUIRED, sample_type="nearest", num_filter=0, multi_input_mode="concat",
                 num_args=1, workspace=512, out=None):
     from gluonx import ndarray as nd
     if not data:
         raise MXNetValueError("Operator UpSampling: needs at least one input")
-    if sample_type != "nearest":
-        raise MXNetValueError("Operator UpSampling: only sample_type='nearest' is supported (use "
-                              "BilinearResize2D for bilinear resizing)")
     if scale < 1:
         raise MXNetValueError("Operator UpSampling: scale must be >= 1, got %d" % scale)
+    if sample_type == "bilinear":
+        x, w = check_bilinear_up(data, scale, num_filter)
+        kernel, stride, pad = bilinear_up_geometry(scale)
+        C = x.shape[1]
+        r = nd.Deconvolution(x, w, kernel=kernel, stride=stride, pad=pad, num_filter=C, num_group=C,
+                             no_bias=True)
+        return write_out(r, out)
     ups = [_nearest(x, s) for x, s in zip(data, upsampling_scales(data, scale))]
     if len(ups) == 1:
         r = ups[0]
@@ -365,23 +397,35 @@ def _upsampling(*data, scale=REQUIRED, sample_type="nearest", num_filter=0, mult
 
 register(OpDef("UpSampling", _upsampling, variadic=True,
                attrs=(Attr("scale", "int", REQUIRED, "Up-sampling factor."),
-                      Attr("sample_type", "str", "nearest", "nearest (bilinear: use BilinearResize2D).",
+                      Attr("sample_type", "str", "nearest", "nearest, or bilinear (inputs data and weight).",
                            choices=("nearest", "bilinear")),
-                      Attr("num_filter", "int", 0, "Accepted (bilinear only)."),
-                      Attr("multi_input_mode", "str", "concat", "concat or sum.", choices=("concat", "sum")),
-                      Attr("num_args", "int", 1, "Number of inputs."),
+                      Attr("num_filter", "int", 0, "bilinear: the number of channels of data."),
+                      Attr("multi_input_mode", "str", "concat", "nearest: concat or sum.",
+                           choices=("concat", "sum")),
+                      Attr("num_args", "int", 1, "Number of inputs (nearest)."),
                       Attr("workspace", "int", 512, "Accepted for MXNet compatibility.")),
-               doc="Nearest-neighbour up-sampling of (N, C, H, W) inputs.\n\n"
+               doc="Up-sampling of (N, C, H, W) inputs.\n\n"
+                   "nearest: each input is repeated scale times along H and W (several inputs are "
+                   "concatenated along C or summed).  bilinear: UpSampling(data, weight) is the depthwise "
+                   "Deconvolution of data with weight (C, 1, k, k), k = 2*scale - scale % 2, stride scale, "
+                   "pad ceil((scale - 1) / 2), num_filter = num_group = C (weight usually from "
+                   "mx.init.Bilinear).\n\n"
                    ">>> mx.nd.UpSampling(mx.nd.ones((1, 1, 2, 2)), scale=2, sample_type='nearest').shape\n"
-                   "(1, 1, 4, 4)"))
+                   "(1, 1, 4, 4)\n"
+                   ">>> mx.nd.UpSampling(mx.nd.ones((1, 3, 2, 2)), mx.nd.ones((3, 1, 4, 4)), scale=2,\n"
+                   "...                  sample_type='bilinear', num_filter=3).shape\n"
+                   "(1, 3, 4, 4)"))
 
 
 def interp_matrix(n_in, n_out, align_corners, dtype, ctx):
-    """(n_out, n_in) linear interpolation weights (MXNet's coordinate rule)."""
+    """(n_out, n_in) linear interpolation weights (MXNet's coordinate rule; a
+    single output row or column takes the first input one in both modes)."""
     m = np.zeros((n_out, n_in))
     for o in range(n_out):
-        if align_corners:
-            src = o * (n_in - 1) / (n_out - 1) if n_out > 1 else 0.0
+        if n_out == 1:
+            src = 0.0
+        elif align_corners:
+            src = o * (n_in - 1) / (n_out - 1)
         else:
             src = max((o + 0.5) * n_in / n_out - 0.5, 0.0)
         i0 = min(int(np.floor(src)), n_in - 1)
@@ -392,28 +436,64 @@ def interp_matrix(n_in, n_out, align_corners, dtype, ctx):
     return _c.array_from_numpy(m, dtype=_c.dtype_name(_c.dtype_flag(dtype)), ctx=ctx)
 
 
-def resize_size(data, height, width, scale_height, scale_width, mode):
+_RESIZE_MODES = ("size", "odd_scale", "like", "to_even_down", "to_even_up", "to_odd_down", "to_odd_up")
+
+
+def _odd_scale(n, f):
+    # MXNet: an odd size keeps its two end pixels aligned, 2k + 1 -> 2k * f + 1
+    return int(n * f) if n % 2 == 0 else int((n - 1) * f) + 1
+
+
+def resize_size(data, height, width, scale_height, scale_width, mode, like=None):
+    """Output (height, width) of BilinearResize2D (MXNet 1.9.1's rules).  A size that
+    rounds to 0 (small scales, to_even_down of 1) gives an empty output, as in MXNet."""
+    op = "Operator BilinearResize2D"
     H, W = data.shape[2], data.shape[3]
+    if mode != "like" and like is not None:
+        raise MXNetValueError("%s: a second input (like) is only taken with mode='like', got mode=%r"
+                              % (op, mode))
+    if mode in ("size", "odd_scale") and (scale_height is not None or mode == "odd_scale"):
+        if scale_height is None or scale_width is None:
+            raise MXNetValueError("%s: mode=%r needs both scale_height and scale_width, got %r and %r"
+                                  % (op, mode, scale_height, scale_width))
+        if scale_height < 0 or scale_width < 0:
+            raise MXNetValueError("%s: scales must be >= 0, got (%r, %r)" % (op, scale_height, scale_width))
     if mode == "size":
-        oh, ow = height, width
-    elif mode == "odd_scale" or mode == "to_even_down" or mode == "like":
-        raise MXNetValueError("Operator BilinearResize2D: mode=%r is not supported" % mode)
+        if scale_height is not None:
+            oh, ow = int(H * scale_height), int(W * scale_width)
+        else:
+            if height < 1 or width < 1:
+                raise MXNetValueError("%s: height and width must be >= 1, got (%d, %d)" % (op, height, width))
+            oh, ow = height, width
+    elif mode == "odd_scale":
+        oh, ow = _odd_scale(H, scale_height), _odd_scale(W, scale_width)
+    elif mode == "like":
+        if like is None:
+            raise MXNetValueError("%s: mode='like' needs a second input `like` (N, C, H, W)" % op)
+        if like.ndim != 4:
+            raise MXNetValueError("%s: like must be 4-D (N, C, H, W), got %s" % (op, like.shape))
+        oh, ow = like.shape[2], like.shape[3]
     else:
-        oh = int(H * scale_height) if scale_height else height
-        ow = int(W * scale_width) if scale_width else width
-    if oh < 1 or ow < 1:
-        raise MXNetValueError("Operator BilinearResize2D: output size (%d, %d) must be positive" % (oh, ow))
+        want = 0 if mode.startswith("to_even") else 1
+        step = -1 if mode.endswith("down") else 1
+        oh = H if H % 2 == want else H + step
+        ow = W if W % 2 == want else W + step
     return oh, ow
 
 
-def _bilinear(data, height=1, width=1, scale_height=None, scale_width=None, mode="size", align_corners=True,
-              out=None):
+def _bilinear(data, like=None, height=1, width=1, scale_height=None, scale_width=None, mode="size",
+              align_corners=True, out=None):
     from gluonx import ndarray as nd
     _check_float(data, "BilinearResize2D")
     if data.ndim != 4:
         raise MXNetValueError("Operator BilinearResize2D: data must be (N, C, H, W), got %s" % (data.shape,))
     N, C, H, W = data.shape
-    oh, ow = resize_size(data, height, width, scale_height, scale_width, mode)
+    oh, ow = resize_size(data, height, width, scale_height, scale_width, mode, like)
+    if N * C * oh * ow == 0 or H * W == 0:
+        y = _c.empty((N, C, oh, ow), data.dtype, data.context)
+        if y.size:
+            _c.fill(y, 0)
+        return write_out(y, out)
     ry = interp_matrix(H, oh, align_corners, data.dtype, data.context)
     rx = interp_matrix(W, ow, align_corners, data.dtype, data.context)
     t = nd.dot(data.reshape((N * C * H, W)), rx, transpose_b=True).reshape((N * C, H, ow))
@@ -421,14 +501,19 @@ def _bilinear(data, height=1, width=1, scale_height=None, scale_width=None, mode
     return write_out(y.reshape((N, C, oh, ow)), out)
 
 
-register(OpDef("BilinearResize2D", _bilinear,
+register(OpDef("BilinearResize2D", _bilinear, inputs=("data", "like"), optional=("like",),
                attrs=(Attr("height", "int", 1, "Output height (mode='size')."),
                       Attr("width", "int", 1, "Output width (mode='size')."),
-                      Attr("scale_height", "float", None, "Height scale (mode='scale')."),
-                      Attr("scale_width", "float", None, "Width scale (mode='scale')."),
-                      Attr("mode", "str", "size", "size or scale."),
+                      Attr("scale_height", "float", None, "Height scale (mode='size' when given, 'odd_scale')."),
+                      Attr("scale_width", "float", None, "Width scale (mode='size' when given, 'odd_scale')."),
+                      Attr("mode", "str", "size", "size (height/width, or the scales when given: int(H * "
+                           "scale)), odd_scale (odd sizes 2k+1 -> int(2k * scale) + 1), like (the H, W of the "
+                           "second input), to_even_down/up, to_odd_down/up (the nearest even / odd size).",
+                           choices=_RESIZE_MODES),
                       Attr("align_corners", "bool", True, "Align the corner pixels.")),
                aliases=("_contrib_BilinearResize2D",),
                doc="Bilinear resize of (N, C, H, W) data.\n\n"
                    ">>> mx.nd.BilinearResize2D(mx.nd.ones((1, 1, 2, 2)), height=4, width=4).shape\n"
-                   "(1, 1, 4, 4)"))
+                   "(1, 1, 4, 4)\n"
+                   ">>> mx.nd.BilinearResize2D(mx.nd.ones((1, 1, 5, 4)), mode='to_even_up').shape\n"
+                   "(1, 1, 6, 4)"))

@@ -9,7 +9,8 @@ operators.
 from __future__ import annotations
 
 from gluonx.ops.gradutil import nd
-from gluonx.ops.nn_norm import (bn_view, l2_axes, lrn_parts, upsampling_scales,
+from gluonx.ops.nn_conv_grad import _conv_to
+from gluonx.ops.nn_norm import (bn_view, l2_axes, lrn_parts, upsampling_scales, bilinear_up_geometry,
                                 interp_matrix, resize_size, _swap_last)
 from gluonx.ops.registry import defgrad
 
@@ -118,6 +119,14 @@ def _lrn_grad(node, dy):
 @defgrad("UpSampling")
 def _upsampling_grad(node, dy):
     xs = node.inputs
+    if node.attrs["sample_type"] == "bilinear":
+        # the gradients of the depthwise Deconvolution (see nn_conv_grad.py)
+        x, w = xs
+        kernel, stride, pad = bilinear_up_geometry(node.attrs["scale"])
+        C = x.shape[1]
+        dx = _conv_to(dy, w, x.shape, kernel, stride, (1, 1), pad, C)
+        dw = nd()._conv_weight_grad(dy, x, kernel=kernel, stride=stride, dilate=(1, 1), pad=pad, num_group=C)
+        return dx, dw
     scales = upsampling_scales(xs, node.attrs["scale"])
     grads = []
     c0 = 0
@@ -132,12 +141,14 @@ def _upsampling_grad(node, dy):
 
 @defgrad("BilinearResize2D")
 def _bilinear_grad(node, dy):
-    x = node.inputs[0]
+    x, like = node.inputs
     a = node.attrs
     N, C, H, W = x.shape
-    oh, ow = resize_size(x, a["height"], a["width"], a["scale_height"], a["scale_width"], a["mode"])
+    oh, ow = resize_size(x, a["height"], a["width"], a["scale_height"], a["scale_width"], a["mode"], like)
+    if dy.size == 0 or x.size == 0:
+        return nd().zeros_like(x), None
     ry = interp_matrix(H, oh, a["align_corners"], x.dtype, x.context)
     rx = interp_matrix(W, ow, a["align_corners"], x.dtype, x.context)
     t = nd().dot(dy.reshape((N * C * oh, ow)), rx).reshape((N * C, oh, W))
     g = nd().batch_dot(nd().broadcast_to(ry.reshape((1, oh, H)), shape=(N * C, oh, H)), t, transpose_a=True)
-    return (g.reshape(x.shape),)
+    return g.reshape(x.shape), None
