@@ -13,7 +13,12 @@ typedef struct {
     int64_t in[3], out[3], k[3], s[3], p[3];
     int64_t planes, plane_in, plane_out;
     int type, include_pad, pv;
+    int inside; /* no padding and every window inside the input: the fast loops */
 } pgeom;
+
+/* Pooling reads a window per output: more work per element than an add, so
+ * two threads pay from far fewer elements than GX_OMP_MIN_ELEMS. */
+#define GX_POOL_OMP_MIN ((int64_t)1 << 17)
 
 static int read_pgeom(gx_context *ctx, const char *name, const gx_tensor *x, const gx_tensor *y,
                       const gx_pool_attrs *a, pgeom *g)
@@ -57,6 +62,9 @@ static int read_pgeom(gx_context *ctx, const char *name, const gx_tensor *x, con
         g->plane_in *= g->in[i];
         g->plane_out *= g->out[i];
     }
+    g->inside = 1;
+    for (int i = 0; i < 3; i++)
+        g->inside = g->inside && g->p[i] == 0 && (g->out[i] - 1) * g->s[i] + g->k[i] <= g->in[i];
     return GX_OK;
 }
 
@@ -132,9 +140,64 @@ static inline double root_p(double v, int p)
         })                                                                                \
     }
 
+/* Windows inside the input (no padding, no clipping): plain index arithmetic.
+ * Sets `base` (first input element of the window) per output; the window's
+ * elements are base + off with off over OFFS(a0, a1, a2). */
+#define FOR_INSIDE(g, BODY)                                                               \
+    for (int64_t o0 = 0, oi = 0; o0 < (g)->out[0]; o0++)                                  \
+        for (int64_t o1 = 0; o1 < (g)->out[1]; o1++)                                      \
+            for (int64_t o2 = 0; o2 < (g)->out[2]; o2++, oi++) {                          \
+                int64_t base = ((o0 * (g)->s[0]) * (g)->in[1] + o1 * (g)->s[1]) * (g)->in[2] + \
+                               o2 * (g)->s[2];                                            \
+                BODY                                                                      \
+            }
+
+#define FOR_INSIDE_ELEMS(g, IDX, BODY)                                                    \
+    for (int64_t a0 = 0; a0 < (g)->k[0]; a0++)                                            \
+        for (int64_t a1 = 0; a1 < (g)->k[1]; a1++)                                        \
+            for (int64_t a2 = 0; a2 < (g)->k[2]; a2++) {                                  \
+                int64_t IDX = base + (a0 * (g)->in[1] + a1) * (g)->in[2] + a2;            \
+                BODY                                                                      \
+            }
+
+/* First maximum of an inside window: strictly greater replaces, as FIRST_MAX. */
+#define INSIDE_MAX(g, x, ACC, RES)                                                        \
+    int64_t RES = base;                                                                   \
+    {                                                                                     \
+        ACC best_ = (ACC)(x)[base];                                                       \
+        FOR_INSIDE_ELEMS(g, j_, {                                                         \
+            ACC v_ = (ACC)(x)[j_];                                                        \
+            if (v_ > best_) {                                                             \
+                best_ = v_;                                                               \
+                RES = j_;                                                                 \
+            }                                                                             \
+        })                                                                                \
+    }
+
 #define POOL_KERNELS(FLAG, T, ACC)                                                        \
+    static void pool_inside_##FLAG(const pgeom *g, const T *restrict x, T *restrict y)    \
+    {                                                                                     \
+        if (g->type == GX_POOL_MAX) {                                                     \
+            FOR_INSIDE(g, {                                                               \
+                INSIDE_MAX(g, x, ACC, m);                                                 \
+                y[oi] = x[m];                                                             \
+            })                                                                            \
+        } else {                                                                          \
+            ACC inv = (ACC)1 / (ACC)(g->k[0] * g->k[1] * g->k[2]);                        \
+            FOR_INSIDE(g, {                                                               \
+                ACC s = 0;                                                                \
+                FOR_INSIDE_ELEMS(g, j, { s += (ACC)x[j]; })                               \
+                y[oi] = (T)(g->type == GX_POOL_AVG ? s * inv : s);                        \
+            })                                                                            \
+        }                                                                                 \
+    }                                                                                     \
+                                                                                          \
     static void pool_plane_##FLAG(const pgeom *g, const T *restrict x, T *restrict y)     \
     {                                                                                     \
+        if (g->inside && g->type != GX_POOL_LP) {                                         \
+            pool_inside_##FLAG(g, x, y);                                                  \
+            return;                                                                       \
+        }                                                                                 \
         FOR_WINDOWS(g, {                                                                  \
             if (g->type == GX_POOL_MAX) {                                                 \
                 FIRST_MAX(g, x, ACC, m);                                                  \
@@ -159,6 +222,13 @@ static inline double root_p(double v, int p)
     {                                                                                     \
         for (int64_t j = 0; j < g->plane_in; j++)                                         \
             dx[j] = 0;                                                                    \
+        if (g->inside && g->type == GX_POOL_MAX) {                                        \
+            FOR_INSIDE(g, {                                                               \
+                INSIDE_MAX(g, x, ACC, m);                                                 \
+                dx[m] = (T)((ACC)dx[m] + (ACC)dy[oi]);                                    \
+            })                                                                            \
+            return;                                                                       \
+        }                                                                                 \
         FOR_WINDOWS(g, {                                                                  \
             ACC d = (ACC)dy[oi];                                                          \
             if (g->type == GX_POOL_MAX) {                                                 \
@@ -201,7 +271,7 @@ static inline double root_p(double v, int p)
             return st;                                                                    \
         const T *x = (const T *)in[0].data;                                               \
         T *y = (T *)out[0].data;                                                          \
-        _Pragma("omp parallel for schedule(static) if (g.planes * g.plane_in > GX_OMP_MIN_ELEMS)") \
+        _Pragma("omp parallel for schedule(static) if (g.planes > 1 && g.planes * g.plane_in > GX_POOL_OMP_MIN)") \
         for (int64_t q = 0; q < g.planes; q++)                                            \
             pool_plane_##FLAG(&g, x + q * g.plane_in, y + q * g.plane_out);               \
         return GX_OK;                                                                     \
@@ -230,7 +300,7 @@ static inline double root_p(double v, int p)
         const T *dy = (const T *)in[0].data, *x = (const T *)in[1].data;                  \
         const T *y = (const T *)in[2].data;                                               \
         T *dx = (T *)out[0].data;                                                         \
-        _Pragma("omp parallel for schedule(static) if (g.planes * g.plane_in > GX_OMP_MIN_ELEMS)") \
+        _Pragma("omp parallel for schedule(static) if (g.planes > 1 && g.planes * g.plane_in > GX_POOL_OMP_MIN)") \
         for (int64_t q = 0; q < g.planes; q++)                                            \
             pool_back_plane_##FLAG(&g, dy + q * g.plane_out, x + q * g.plane_in,          \
                                    y + q * g.plane_out, dx + q * g.plane_in);             \
@@ -256,7 +326,7 @@ static inline double root_p(double v, int p)
         }                                                                                 \
         const T *x = (const T *)in[0].data, *gi = (const T *)in[1].data;                  \
         T *o = (T *)out[0].data;                                                          \
-        _Pragma("omp parallel for schedule(static) if (g.planes * g.plane_in > GX_OMP_MIN_ELEMS)") \
+        _Pragma("omp parallel for schedule(static) if (g.planes > 1 && g.planes * g.plane_in > GX_POOL_OMP_MIN)") \
         for (int64_t q = 0; q < g.planes; q++)                                            \
             pool_pick_plane_##FLAG(&g, x + q * g.plane_in, gi + q * g.plane_in,           \
                                    o + q * g.plane_out);                                  \
