@@ -4,8 +4,8 @@
  * reduce to one picture: the data viewed as (A, C, B) contiguous with one
  * group per C, reduced over A and B.  The core picks the view; these
  * kernels only loop.
- *   norm_moments:  x (A, C, B) -> mean (C,), var (C,) (biased), one pass
- *                  per channel in double (two-pass: mean, then squares).
+ *   norm_moments:  x (A, C, B) -> mean (C,), var (C,) (biased); two passes
+ *                  per channel (mean, then squares), blocked sums in double.
  *   norm_affine:   x (A, C, B), scale (C,), shift (C,) -> x*scale + shift.
  *   norm_backward: x, dy (A, C, B), mean, var, g (C,); gx_norm_bwd_attrs
  *                  -> dx (A, C, B), sum_dy (C,), sum_dy_xhat (C,), where
@@ -14,6 +14,7 @@
  *   nn_act:        x -> y, gx_act_attrs (softrelu leaky elu selu gelu).
  */
 #include <math.h>
+#include <omp.h>
 
 #include "gx_cpu.h"
 
@@ -35,6 +36,253 @@ static int check_acb(gx_context *c, const char *name, const gx_tensor *x, const 
     return GX_OK;
 }
 
+/* ---- normalisation ----------------------------------------------------------
+ * Every statistic is a blocked sum: runs of up to NM_BLK elements are summed
+ * in the compute type with a vectorised (`omp simd` reduction) loop and the
+ * block sums are added in double, so float32 sums over 32k+ elements keep
+ * ~1e-7 relative accuracy while the loops run at AVX-512 speed.  Moments are
+ * two-pass per group (mean, then squared deviations from it); a group of a
+ * ResNet BatchNorm (<= 128 KiB) is still in L2 for the second pass.  The
+ * backward reads x and dy twice (sums, then dx) for the same reason.  With
+ * B == 1 (BatchNorm on (N, C) data, the affine step of LayerNorm) the loops
+ * run along the channels instead, which are the contiguous axis.
+ *
+ * Threads: work is split over the channels (or rows).  Measured on the 2-core
+ * Zen 5 (passive OMP waits, per-kernel times, 1 vs 2 threads, float32):
+ *   moments  (1, 65536, 32) 2M elems: 892 -> 490 us; (32, 64, 1024) 2M: 169 ->
+ *            160 us; (256, 512, 1) 131k: 14 -> 51 us (waking the worker loses)
+ *   backward (32, 64, 1024): 740 -> 358 us; (32, 256, 64) 524k: 231 -> 146 us;
+ *            (256, 512, 1): 32 -> 65 us
+ *   affine   (32, 64, 1024): 143 -> 152 us; (32, 128, 256): 68 -> 90 us: one
+ *            read + one write stream is bandwidth-bound, a second core only
+ *            adds the wake-up, so affine keeps GX_OMP_MIN_ELEMS.
+ * Hence GX_NORM_OMP_MIN = 1 << 19 elements for moments and backward. */
+#ifndef GX_NORM_OMP_MIN
+#define GX_NORM_OMP_MIN (1 << 19)
+#endif
+#define NM_BLK 2048
+#define NM_CB 256 /* channels per accumulator tile when B == 1 */
+
+#define NM_MIN(a, b) ((a) < (b) ? (a) : (b))
+
+#define NORM_HELPERS(FLAG, T, CT)                                                          \
+    /* sum of p[0..n) */                                                                   \
+    static inline double nm_sum_##FLAG(const T *restrict p, int64_t n)                     \
+    {                                                                                      \
+        double s = 0;                                                                      \
+        for (int64_t i0 = 0; i0 < n; i0 += NM_BLK) {                                       \
+            int64_t m = NM_MIN(NM_BLK, n - i0);                                            \
+            const T *restrict q = p + i0;                                                  \
+            CT t = 0;                                                                      \
+            _Pragma("omp simd reduction(+:t)")                                             \
+            for (int64_t i = 0; i < m; i++) t += (CT)q[i];                                 \
+            s += (double)t;                                                                \
+        }                                                                                  \
+        return s;                                                                          \
+    }                                                                                      \
+    /* sum of (p - mu)^2 */                                                                \
+    static inline double nm_sq_##FLAG(const T *restrict p, int64_t n, CT mu)               \
+    {                                                                                      \
+        double s = 0;                                                                      \
+        for (int64_t i0 = 0; i0 < n; i0 += NM_BLK) {                                       \
+            int64_t m = NM_MIN(NM_BLK, n - i0);                                            \
+            const T *restrict q = p + i0;                                                  \
+            CT t = 0;                                                                      \
+            _Pragma("omp simd reduction(+:t)")                                             \
+            for (int64_t i = 0; i < m; i++) {                                              \
+                CT d = (CT)q[i] - mu;                                                      \
+                t += d * d;                                                                \
+            }                                                                              \
+            s += (double)t;                                                                \
+        }                                                                                  \
+        return s;                                                                          \
+    }                                                                                      \
+    /* sum of d, sum of d * (x - mu) */                                                    \
+    static inline void nm_bsum_##FLAG(const T *restrict x, const T *restrict d, int64_t n, \
+                                      CT mu, double *s1, double *s2)                       \
+    {                                                                                      \
+        for (int64_t i0 = 0; i0 < n; i0 += NM_BLK) {                                       \
+            int64_t m = NM_MIN(NM_BLK, n - i0);                                            \
+            const T *restrict px = x + i0, *restrict pd = d + i0;                          \
+            CT t1 = 0, t2 = 0;                                                             \
+            _Pragma("omp simd reduction(+:t1, t2)")                                        \
+            for (int64_t i = 0; i < m; i++) {                                              \
+                CT v = (CT)pd[i];                                                          \
+                t1 += v;                                                                   \
+                t2 += v * ((CT)px[i] - mu);                                                \
+            }                                                                              \
+            *s1 += (double)t1;                                                             \
+            *s2 += (double)t2;                                                             \
+        }                                                                                  \
+    }                                                                                      \
+                                                                                           \
+    /* channels [c0, c1) of an (A, C, B) view, B > 1 */                                    \
+    GX_SIMD_CLONES static void nm_moments_rows_##FLAG(const T *x, int64_t A, int64_t C,    \
+                                                      int64_t B, int64_t c0, int64_t c1,   \
+                                                      T *mo, T *vo)                        \
+    {                                                                                      \
+        double M = (double)(A * B);                                                        \
+        for (int64_t ch = c0; ch < c1; ch++) {                                             \
+            double s = 0, q = 0;                                                           \
+            if (A == 1) {                                                                  \
+                s = nm_sum_##FLAG(x + ch * B, B);                                          \
+            } else {                                                                       \
+                for (int64_t a = 0; a < A; a++)                                            \
+                    s += nm_sum_##FLAG(x + (a * C + ch) * B, B);                           \
+            }                                                                              \
+            double mean = M > 0 ? s / M : 0.0;                                             \
+            CT mf = (CT)mean;                                                              \
+            for (int64_t a = 0; a < A; a++)                                                \
+                q += nm_sq_##FLAG(x + (a * C + ch) * B, B, mf);                            \
+            /* the float mean differs from the exact one by dm: remove dm^2 */             \
+            double dm = s / (M > 0 ? M : 1) - (double)mf;                                  \
+            q -= M * dm * dm;                                                              \
+            mo[ch] = (T)mean;                                                              \
+            vo[ch] = (T)(M > 0 && q > 0 ? q / M : 0.0);                                    \
+        }                                                                                  \
+    }                                                                                      \
+                                                                                           \
+    /* channels [c0, c1) of an (A, C, 1) view: vectorised along C */                       \
+    GX_SIMD_CLONES static void nm_moments_cols_##FLAG(const T *x, int64_t A, int64_t C,    \
+                                                      int64_t c0, int64_t c1, T *mo, T *vo) \
+    {                                                                                      \
+        double acc[NM_CB], mu[NM_CB];                                                      \
+        for (int64_t j0 = c0; j0 < c1; j0 += NM_CB) {                                      \
+            int64_t w = NM_MIN(NM_CB, c1 - j0);                                            \
+            for (int64_t j = 0; j < w; j++) acc[j] = 0;                                    \
+            for (int64_t a = 0; a < A; a++) {                                              \
+                const T *restrict p = x + a * C + j0;                                      \
+                _Pragma("omp simd")                                                        \
+                for (int64_t j = 0; j < w; j++) acc[j] += (double)p[j];                    \
+            }                                                                              \
+            for (int64_t j = 0; j < w; j++) {                                              \
+                mu[j] = A > 0 ? acc[j] / (double)A : 0.0;                                  \
+                acc[j] = 0;                                                                \
+            }                                                                              \
+            for (int64_t a = 0; a < A; a++) {                                              \
+                const T *restrict p = x + a * C + j0;                                      \
+                _Pragma("omp simd")                                                        \
+                for (int64_t j = 0; j < w; j++) {                                          \
+                    double d = (double)p[j] - mu[j];                                       \
+                    acc[j] += d * d;                                                       \
+                }                                                                          \
+            }                                                                              \
+            for (int64_t j = 0; j < w; j++) {                                              \
+                mo[j0 + j] = (T)mu[j];                                                     \
+                vo[j0 + j] = (T)(A > 0 ? acc[j] / (double)A : 0.0);                        \
+            }                                                                              \
+        }                                                                                  \
+    }                                                                                      \
+                                                                                           \
+    /* rows [r0, r1) of an (A, C, B) view (row r = a*C + c) */                             \
+    GX_SIMD_CLONES static void nm_affine_rows_##FLAG(const T *x, const T *sc, const T *sh, \
+                                                     T *y, int64_t C, int64_t B,           \
+                                                     int64_t r0, int64_t r1)               \
+    {                                                                                      \
+        if (B == 1) { /* rows are (a); channels contiguous */                              \
+            for (int64_t a = r0; a < r1; a++) {                                            \
+                const T *restrict p = x + a * C;                                           \
+                T *restrict q = y + a * C;                                                 \
+                const T *restrict s = sc, *restrict t = sh;                                \
+                _Pragma("omp simd")                                                        \
+                for (int64_t j = 0; j < C; j++)                                            \
+                    q[j] = (T)((CT)p[j] * (CT)s[j] + (CT)t[j]);                            \
+            }                                                                              \
+            return;                                                                        \
+        }                                                                                  \
+        for (int64_t r = r0; r < r1; r++) {                                                \
+            int64_t ch = r % C;                                                            \
+            CT s = (CT)sc[ch], t = (CT)sh[ch];                                             \
+            const T *restrict p = x + r * B;                                               \
+            T *restrict q = y + r * B;                                                     \
+            _Pragma("omp simd")                                                            \
+            for (int64_t b = 0; b < B; b++)                                                \
+                q[b] = (T)((CT)p[b] * s + t);                                              \
+        }                                                                                  \
+    }                                                                                      \
+                                                                                           \
+    /* channels [c0, c1) of the backward, B > 1 */                                         \
+    GX_SIMD_CLONES static void nm_backward_rows_##FLAG(                                    \
+        const T *x, const T *dy, const T *mean, const T *var, const T *g, T *dx, T *sdy,   \
+        T *sdx, int64_t A, int64_t C, int64_t B, double eps, int64_t c0, int64_t c1)       \
+    {                                                                                      \
+        double M = (double)(A * B);                                                        \
+        for (int64_t ch = c0; ch < c1; ch++) {                                             \
+            double rstd = 1.0 / sqrt((double)var[ch] + eps);                               \
+            CT mu = (CT)mean[ch];                                                          \
+            double s1 = 0, s2 = 0;                                                         \
+            for (int64_t a = 0; a < A; a++)                                                \
+                nm_bsum_##FLAG(x + (a * C + ch) * B, dy + (a * C + ch) * B, B, mu, &s1, &s2); \
+            s2 *= rstd;                                                                    \
+            sdy[ch] = (T)s1;                                                               \
+            sdx[ch] = (T)s2;                                                               \
+            double kd = (double)g[ch] * rstd;                                              \
+            CT k = (CT)kd;                                                                 \
+            CT km1 = (CT)(M > 0 ? kd * s1 / M : 0);                                        \
+            CT km2 = (CT)(M > 0 ? kd * rstd * s2 / M : 0);                                 \
+            for (int64_t a = 0; a < A; a++) {                                              \
+                const T *restrict px = x + (a * C + ch) * B;                               \
+                const T *restrict pd = dy + (a * C + ch) * B;                              \
+                T *restrict po = dx + (a * C + ch) * B;                                    \
+                _Pragma("omp simd")                                                        \
+                for (int64_t b = 0; b < B; b++)                                            \
+                    po[b] = (T)(k * (CT)pd[b] - km1 - km2 * ((CT)px[b] - mu));             \
+            }                                                                              \
+        }                                                                                  \
+    }                                                                                      \
+                                                                                           \
+    /* channels [c0, c1) of the backward, B == 1: vectorised along C */                    \
+    GX_SIMD_CLONES static void nm_backward_cols_##FLAG(                                    \
+        const T *x, const T *dy, const T *mean, const T *var, const T *g, T *dx, T *sdy,   \
+        T *sdx, int64_t A, int64_t C, double eps, int64_t c0, int64_t c1)                  \
+    {                                                                                      \
+        double a1[NM_CB], a2[NM_CB], mu[NM_CB], rs[NM_CB];                                 \
+        CT k[NM_CB], km1[NM_CB], km2[NM_CB], muc[NM_CB];                                   \
+        double M = (double)A;                                                              \
+        for (int64_t j0 = c0; j0 < c1; j0 += NM_CB) {                                      \
+            int64_t w = NM_MIN(NM_CB, c1 - j0);                                            \
+            for (int64_t j = 0; j < w; j++) {                                              \
+                a1[j] = a2[j] = 0;                                                         \
+                mu[j] = (double)mean[j0 + j];                                              \
+                rs[j] = 1.0 / sqrt((double)var[j0 + j] + eps);                             \
+            }                                                                              \
+            for (int64_t a = 0; a < A; a++) {                                              \
+                const T *restrict px = x + a * C + j0, *restrict pd = dy + a * C + j0;     \
+                _Pragma("omp simd")                                                        \
+                for (int64_t j = 0; j < w; j++) {                                          \
+                    double v = (double)pd[j];                                              \
+                    a1[j] += v;                                                            \
+                    a2[j] += v * ((double)px[j] - mu[j]);                                  \
+                }                                                                          \
+            }                                                                              \
+            for (int64_t j = 0; j < w; j++) {                                              \
+                double s2 = a2[j] * rs[j], kd = (double)g[j0 + j] * rs[j];                 \
+                sdy[j0 + j] = (T)a1[j];                                                    \
+                sdx[j0 + j] = (T)s2;                                                       \
+                k[j] = (CT)kd;                                                             \
+                km1[j] = (CT)(M > 0 ? kd * a1[j] / M : 0);                                 \
+                km2[j] = (CT)(M > 0 ? kd * rs[j] * s2 / M : 0);                            \
+                muc[j] = (CT)mu[j];                                                        \
+            }                                                                              \
+            for (int64_t a = 0; a < A; a++) {                                              \
+                const T *restrict px = x + a * C + j0, *restrict pd = dy + a * C + j0;     \
+                T *restrict po = dx + a * C + j0;                                          \
+                _Pragma("omp simd")                                                        \
+                for (int64_t j = 0; j < w; j++)                                            \
+                    po[j] = (T)(k[j] * (CT)pd[j] - km1[j] - km2[j] * ((CT)px[j] - muc[j])); \
+            }                                                                              \
+        }                                                                                  \
+    }
+GX_FOR_FLOAT_TYPES(NORM_HELPERS)
+
+/* [lo, hi) of n items for thread t of nt */
+static inline void nm_split(int64_t n, int t, int nt, int64_t *lo, int64_t *hi)
+{
+    int64_t q = n / nt, r = n % nt;
+    *lo = t * q + (t < r ? t : r);
+    *hi = *lo + q + (t < r);
+}
+
 #define NORM_KERNELS(FLAG, T, CT)                                                          \
     static int norm_moments_##FLAG(gx_context *c, const gx_tensor *in, int32_t nin,        \
                                    gx_tensor *out, int32_t nout, const void *attrs)        \
@@ -50,31 +298,15 @@ static int check_acb(gx_context *c, const char *name, const gx_tensor *x, const 
             return st;                                                                     \
         const T *x = (const T *)in[0].data;                                                \
         T *mo = (T *)out[0].data, *vo = (T *)out[1].data;                                  \
-        double M = (double)(A * B);                                                        \
-        _Pragma("omp parallel for if(A * B * C > GX_OMP_MIN_ELEMS && C > 1)")              \
-        for (int64_t ch = 0; ch < C; ch++) {                                               \
-            double s = 0;                                                                  \
-            for (int64_t a = 0; a < A; a++) {                                              \
-                const T *p = x + (a * C + ch) * B;                                         \
-                CT ss = 0;                                                                 \
-                for (int64_t b = 0; b < B; b++)                                            \
-                    ss += (CT)p[b];                                                        \
-                s += (double)ss;                                                           \
-            }                                                                              \
-            double mean = M > 0 ? s / M : 0.0;                                             \
-            double q = 0;                                                                  \
-            CT mf = (CT)mean;                                                              \
-            for (int64_t a = 0; a < A; a++) {                                              \
-                const T *p = x + (a * C + ch) * B;                                         \
-                CT qq = 0;                                                                 \
-                for (int64_t b = 0; b < B; b++) {                                          \
-                    CT d = (CT)p[b] - mf;                                                  \
-                    qq += d * d;                                                           \
-                }                                                                          \
-                q += (double)qq;                                                           \
-            }                                                                              \
-            mo[ch] = (T)mean;                                                              \
-            vo[ch] = (T)(M > 0 ? q / M : 0.0);                                             \
+        int par = A * B * C >= GX_NORM_OMP_MIN && C > 1;                                   \
+        _Pragma("omp parallel if(par)")                                                    \
+        {                                                                                  \
+            int64_t lo, hi;                                                                \
+            nm_split(C, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);            \
+            if (B == 1)                                                                    \
+                nm_moments_cols_##FLAG(x, A, C, lo, hi, mo, vo);                           \
+            else                                                                           \
+                nm_moments_rows_##FLAG(x, A, C, B, lo, hi, mo, vo);                        \
         }                                                                                  \
         return GX_OK;                                                                      \
     }                                                                                      \
@@ -96,15 +328,13 @@ static int check_acb(gx_context *c, const char *name, const gx_tensor *x, const 
         const T *x = (const T *)in[0].data, *sc = (const T *)in[1].data;                   \
         const T *sh = (const T *)in[2].data;                                               \
         T *y = (T *)out[0].data;                                                           \
-        int64_t rows = A * C;                                                              \
-        _Pragma("omp parallel for if(rows * B > GX_OMP_MIN_ELEMS)")                        \
-        for (int64_t r = 0; r < rows; r++) {                                               \
-            int64_t ch = r % C;                                                            \
-            CT s = (CT)sc[ch], t = (CT)sh[ch];                                             \
-            const T *restrict p = x + r * B;                                               \
-            T *restrict q = y + r * B;                                                     \
-            for (int64_t b = 0; b < B; b++)                                                \
-                q[b] = (T)((CT)p[b] * s + t);                                              \
+        int64_t rows = B == 1 ? A : A * C;                                                 \
+        int par = A * B * C > GX_OMP_MIN_ELEMS && rows > 1;                                \
+        _Pragma("omp parallel if(par)")                                                    \
+        {                                                                                  \
+            int64_t lo, hi;                                                                \
+            nm_split(rows, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);         \
+            nm_affine_rows_##FLAG(x, sc, sh, y, C, B, lo, hi);                             \
         }                                                                                  \
         return GX_OK;                                                                      \
     }                                                                                      \
@@ -134,40 +364,20 @@ static int check_acb(gx_context *c, const char *name, const gx_tensor *x, const 
         const T *mean = (const T *)in[2].data, *var = (const T *)in[3].data;               \
         const T *g = (const T *)in[4].data;                                                \
         T *dx = (T *)out[0].data, *sdy = (T *)out[1].data, *sdx = (T *)out[2].data;        \
-        double M = (double)(A * B);                                                        \
-        _Pragma("omp parallel for if(A * B * C > GX_OMP_MIN_ELEMS && C > 1)")              \
-        for (int64_t ch = 0; ch < C; ch++) {                                               \
-            double rstd = 1.0 / sqrt((double)var[ch] + eps);                               \
-            CT mu = (CT)mean[ch], rs = (CT)rstd;                                           \
-            double s1 = 0, s2 = 0;                                                         \
-            for (int64_t a = 0; a < A; a++) {                                              \
-                const T *px = x + (a * C + ch) * B, *pd = dy + (a * C + ch) * B;            \
-                CT t1 = 0, t2 = 0;                                                         \
-                for (int64_t b = 0; b < B; b++) {                                          \
-                    CT d = (CT)pd[b];                                                      \
-                    t1 += d;                                                               \
-                    t2 += d * ((CT)px[b] - mu);                                            \
-                }                                                                          \
-                s1 += (double)t1;                                                          \
-                s2 += (double)t2;                                                          \
-            }                                                                              \
-            s2 *= rstd;                                                                    \
-            sdy[ch] = (T)s1;                                                               \
-            sdx[ch] = (T)s2;                                                               \
-            CT k = (CT)((double)g[ch] * rstd);                                             \
-            CT m1 = (CT)(M > 0 ? s1 / M : 0), m2 = (CT)(M > 0 ? s2 / M : 0);               \
-            for (int64_t a = 0; a < A; a++) {                                              \
-                const T *px = x + (a * C + ch) * B, *pd = dy + (a * C + ch) * B;            \
-                T *po = dx + (a * C + ch) * B;                                             \
-                for (int64_t b = 0; b < B; b++) {                                          \
-                    CT xh = ((CT)px[b] - mu) * rs;                                         \
-                    po[b] = (T)(k * ((CT)pd[b] - m1 - xh * m2));                           \
-                }                                                                          \
-            }                                                                              \
+        int par = A * B * C >= GX_NORM_OMP_MIN && C > 1;                                   \
+        _Pragma("omp parallel if(par)")                                                    \
+        {                                                                                  \
+            int64_t lo, hi;                                                                \
+            nm_split(C, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);            \
+            if (B == 1)                                                                    \
+                nm_backward_cols_##FLAG(x, dy, mean, var, g, dx, sdy, sdx, A, C, eps, lo, hi); \
+            else                                                                           \
+                nm_backward_rows_##FLAG(x, dy, mean, var, g, dx, sdy, sdx, A, C, B, eps, lo, hi); \
         }                                                                                  \
         return GX_OK;                                                                      \
     }
 GX_FOR_FLOAT_TYPES(NORM_KERNELS)
+
 
 /* ---- activations ---------------------------------------------------------- */
 #define SELU_ALPHA 1.6732632423543772848170429916717

@@ -9,11 +9,21 @@
  * each row is contiguous; otherwise columns are processed in tiles of
  * SM_TILE so that every load stays unit-stride. */
 #include <math.h>
-#include <tgmath.h> /* exp/log pick expf/logf for float */
 
+#include "elemwise_simd.h"
 #include "gx_cpu.h"
+#include "gx_math.h"
 
 #define SM_TILE 128
+
+/* Threads: softmax does ~15 flops per element with the vector exp, so two
+ * threads pay earlier than for a plain copy.  Measured (2-core Zen 5,
+ * passive waits): (32, 10, 1024) = 328k elements 1 thread vs 2: see the
+ * commit message / benchmarks/bench_nn_kernels.py; below 1 << 17 elements
+ * waking the second thread costs more than it saves. */
+#ifndef GX_SOFTMAX_OMP_MIN
+#define GX_SOFTMAX_OMP_MIN (1 << 17)
+#endif
 
 /* float dtypes, for nesting inside GX_FOR_FLOAT_TYPES */
 #define SM_OUT_TYPES(X)              \
@@ -28,19 +38,26 @@ static inline int64_t sm_len(const int64_t *len, int64_t idx, int64_t K)
     return l < 0 ? 0 : (l > K ? K : l);
 }
 
-/* SM_BODY(IT, C, OT, LOG): instantiates the loops for input type IT, compute
- * type C and output type OT.  LOG: 0 softmax, 1 log_softmax. */
+/* exp in the compute type: the vectorisable gx_expf for float (<= 2 ulp),
+ * libm exp (vectorised through libmvec where glibc has it) for double. */
+#define SM_EXP(v) _Generic((v), float: gx_expf, default: sm_expd)(v)
+static inline double sm_expd(double v) { return exp(v); }
+
+/* SM_ROWS(NAME, IT, C, OT, LOG): instantiates the loops for input type IT,
+ * compute type C and output type OT.  LOG: 0 softmax, 1 log_softmax.  Every
+ * pass over a row (max, exp + sum, normalise) is an `omp simd` loop. */
 #define SM_ROWS(NAME, IT, C, OT, LOG)                                                      \
     GX_SIMD_CLONES static void NAME(const IT *restrict X, OT *restrict Y, const int64_t *len, \
                                     int64_t outer, int64_t K, int64_t inner, C sc)          \
     {                                                                                      \
         if (inner == 1) {                                                                  \
-            _Pragma("omp parallel for if(outer * K > GX_OMP_MIN_ELEMS)")                   \
+            _Pragma("omp parallel for if(outer * K > GX_SOFTMAX_OMP_MIN && outer > 1)")    \
             for (int64_t o = 0; o < outer; o++) {                                          \
                 const IT *restrict x = X + o * K;                                          \
                 OT *restrict y = Y + o * K;                                                \
                 int64_t n = sm_len(len, o, K);                                             \
                 C m = -INFINITY;                                                           \
+                _Pragma("omp simd reduction(max:m)")                                       \
                 for (int64_t k = 0; k < n; k++) {                                          \
                     C v = sc * (C)x[k];                                                    \
                     m = v > m ? v : m;                                                     \
@@ -49,30 +66,35 @@ static inline int64_t sm_len(const int64_t *len, int64_t idx, int64_t K)
                 C s = 0;                                                                   \
                 if (!LOG && sizeof(OT) >= sizeof(C)) {                                     \
                     /* one exp per element: keep it in the output, then scale */           \
+                    _Pragma("omp simd reduction(+:s)")                                     \
                     for (int64_t k = 0; k < n; k++) {                                      \
-                        C e = (C)exp(sc * (C)x[k] - m);                                    \
+                        C e = SM_EXP(sc * (C)x[k] - m);                                    \
                         y[k] = (OT)e;                                                      \
                         s += e;                                                            \
                     }                                                                      \
                     C r = (C)1 / s;                                                        \
+                    _Pragma("omp simd")                                                    \
                     for (int64_t k = 0; k < n; k++) y[k] = (OT)((C)y[k] * r);              \
                     for (int64_t k = n; k < K; k++) y[k] = (OT)0;                          \
                     continue;                                                              \
                 }                                                                          \
-                for (int64_t k = 0; k < n; k++) s += (C)exp(sc * (C)x[k] - m);             \
+                _Pragma("omp simd reduction(+:s)")                                         \
+                for (int64_t k = 0; k < n; k++) s += SM_EXP(sc * (C)x[k] - m);             \
                 if (LOG) {                                                                 \
                     C ls = m + (C)log(s);                                                  \
+                    _Pragma("omp simd")                                                    \
                     for (int64_t k = 0; k < n; k++) y[k] = (OT)(sc * (C)x[k] - ls);        \
                 } else {                                                                   \
                     C r = (C)1 / s;                                                        \
-                    for (int64_t k = 0; k < n; k++) y[k] = (OT)((C)exp(sc * (C)x[k] - m) * r); \
+                    _Pragma("omp simd")                                                    \
+                    for (int64_t k = 0; k < n; k++) y[k] = (OT)(SM_EXP(sc * (C)x[k] - m) * r); \
                 }                                                                          \
                 for (int64_t k = n; k < K; k++) y[k] = (OT)0;                              \
             }                                                                              \
             return;                                                                        \
         }                                                                                  \
         int64_t ntile = (inner + SM_TILE - 1) / SM_TILE;                                   \
-        _Pragma("omp parallel for if(outer * K * inner > GX_OMP_MIN_ELEMS)")               \
+        _Pragma("omp parallel for if(outer * K * inner > GX_SOFTMAX_OMP_MIN && outer * ntile > 1)") \
         for (int64_t t = 0; t < outer * ntile; t++) {                                      \
             int64_t o = t / ntile, j0 = (t % ntile) * SM_TILE;                             \
             int64_t w = inner - j0 < SM_TILE ? inner - j0 : SM_TILE;                       \
@@ -85,6 +107,35 @@ static inline int64_t sm_len(const int64_t *len, int64_t idx, int64_t K)
                 m[j] = -INFINITY;                                                          \
                 s[j] = 0;                                                                  \
             }                                                                              \
+            if (!len) { /* no lengths: branch-free, vectorised along the tile */           \
+                for (int64_t k = 0; k < K; k++) {                                          \
+                    const IT *restrict xk = x + k * inner;                                 \
+                    _Pragma("omp simd")                                                    \
+                    for (int64_t j = 0; j < w; j++) {                                      \
+                        C v = sc * (C)xk[j];                                               \
+                        m[j] = v > m[j] ? v : m[j];                                        \
+                    }                                                                      \
+                }                                                                          \
+                for (int64_t j = 0; j < w; j++)                                            \
+                    if (m[j] == -INFINITY || m[j] != m[j]) m[j] = 0;                       \
+                for (int64_t k = 0; k < K; k++) {                                          \
+                    const IT *restrict xk = x + k * inner;                                 \
+                    _Pragma("omp simd")                                                    \
+                    for (int64_t j = 0; j < w; j++) s[j] += SM_EXP(sc * (C)xk[j] - m[j]);  \
+                }                                                                          \
+                for (int64_t j = 0; j < w; j++)                                            \
+                    s[j] = LOG ? m[j] + (C)log(s[j]) : (C)1 / s[j];                        \
+                for (int64_t k = 0; k < K; k++) {                                          \
+                    const IT *restrict xk = x + k * inner;                                 \
+                    OT *restrict yk = y + k * inner;                                       \
+                    _Pragma("omp simd")                                                    \
+                    for (int64_t j = 0; j < w; j++) {                                      \
+                        C v = sc * (C)xk[j];                                               \
+                        yk[j] = (OT)(LOG ? v - s[j] : SM_EXP(v - m[j]) * s[j]);            \
+                    }                                                                      \
+                }                                                                          \
+                continue;                                                                  \
+            }                                                                              \
             for (int64_t k = 0; k < K; k++)                                                \
                 for (int64_t j = 0; j < w; j++) {                                          \
                     C v = sc * (C)x[k * inner + j];                                        \
@@ -94,13 +145,13 @@ static inline int64_t sm_len(const int64_t *len, int64_t idx, int64_t K)
                 if (m[j] == -INFINITY || m[j] != m[j]) m[j] = 0;                           \
             for (int64_t k = 0; k < K; k++)                                                \
                 for (int64_t j = 0; j < w; j++)                                            \
-                    if (k < n[j]) s[j] += (C)exp(sc * (C)x[k * inner + j] - m[j]);         \
+                    if (k < n[j]) s[j] += SM_EXP(sc * (C)x[k * inner + j] - m[j]);         \
             for (int64_t j = 0; j < w; j++)                                                \
                 s[j] = LOG ? m[j] + (C)log(s[j]) : (C)1 / s[j];                            \
             for (int64_t k = 0; k < K; k++)                                                \
                 for (int64_t j = 0; j < w; j++) {                                          \
                     C v = sc * (C)x[k * inner + j];                                        \
-                    C r = LOG ? v - s[j] : (C)exp(v - m[j]) * s[j];                        \
+                    C r = LOG ? v - s[j] : SM_EXP(v - m[j]) * s[j];                        \
                     y[k * inner + j] = k < n[j] ? (OT)r : (OT)0;                           \
                 }                                                                          \
         }                                                                                  \

@@ -145,7 +145,7 @@ def _norm_backward_op(x3, dy3, mean, var, g, eps=1e-5, out=None):
 
 
 register(OpDef("_norm_backward", _norm_backward_op, inputs=("x", "dy", "mean", "var", "g"),
-               attrs=(Attr("eps", "float", 1e-5, "Added to the variance."),), differentiable=False,
+               attrs=(Attr("eps", "float", 1e-5, "Added to the variance."),),
                doc="Fused backward of a normalization over (A, C, B) groups: returns [dx, sum(dy), "
                    "sum(dy * xhat)] with dx = g*rstd*(dy - mean(dy) - xhat*mean(dy*xhat))."))
 

@@ -2,16 +2,18 @@
 
 The statistics-based norms use the fused ``_norm_backward`` op (one pass
 per group for the sums, one for dx) with the mean and variance the forward
-saved on the node; it is not differentiable itself, so second derivatives
-through these norms are not available.  The other rules are compositions of
-operators.
+saved on the node.  ``_norm_backward`` has its own rule (second
+derivatives: gradient penalties through BatchNorm, LayerNorm, InstanceNorm,
+GroupNorm); it treats its mean and var inputs as the statistics of x, as every
+caller passes them, so it differentiates through them and returns no gradient
+for them.  The other rules are compositions of operators.
 """
 from __future__ import annotations
 
 from gluonx.ops.gradutil import nd
 from gluonx.ops.nn_conv_grad import _conv_to
 from gluonx.ops.nn_norm import (bn_view, l2_axes, lrn_parts, upsampling_scales, bilinear_up_geometry,
-                                interp_matrix, resize_size, _swap_last)
+                                interp_matrix, resize_size)
 from gluonx.ops.registry import defgrad
 
 
@@ -57,8 +59,10 @@ def _layernorm_grad(node, dy, *rest):
     a = node.attrs
     ax = a["axis"] % data.ndim
     D = data.shape[ax]
-    xt = _swap_last(data, ax)
-    dyt = _swap_last(dy, ax)
+    last = data.ndim - 1
+    # swapaxes (an operator, unlike a strided view) keeps the graph for second derivatives
+    xt = nd().swapaxes(data, ax, last) if ax != last else data
+    dyt = nd().swapaxes(dy, ax, last) if ax != last else dy
     tshape = xt.shape
     dxhat = nd().broadcast_mul(dyt, gamma.reshape((D,)))
     dx, xhat = _grouped_grad(xt.reshape((1, -1, D)), dxhat.reshape((1, -1, D)), a["eps"])
@@ -152,3 +156,53 @@ def _bilinear_grad(node, dy):
     t = nd().dot(dy.reshape((N * C * oh, ow)), rx).reshape((N * C, oh, W))
     g = nd().batch_dot(nd().broadcast_to(ry.reshape((1, oh, H)), shape=(N * C, oh, H)), t, transpose_a=True)
     return g.reshape(x.shape), None
+
+
+@defgrad("_norm_backward")
+def _norm_backward_grad(node, gdx, gs1, gs2):
+    """Derivative of [dx, s1, s2] = _norm_backward(x, dy, mean, var, g).
+
+    Per group (sums over axes 0 and 2, M elements): xc = x - mean(x),
+    r = (mean(xc^2) + eps)^-1/2, xhat = xc*r, s1 = sum(dy), a = sum(dy*xc)
+    (so s2 = r*a), dx = g*r*(dy - s1/M - xhat*s2/M).  With b = sum(gdx*xc)
+    and c0 = sum(gdx*dy) - s1/M*sum(gdx), the scalar sum(gdx*dx) + gs1*s1 +
+    gs2*s2 is L = g*c0*r - g/M*r^3*a*b + gs2*r*a, whence
+      dL/dx  = centre(dL/da*dy + dL/db*gdx - dL/dr*r^3/M*xc)
+      dL/ddy = g*r*(gdx - mean(gdx) - xhat*mean(gdx*xhat)) + gs1 + gs2*xhat
+      dL/dg  = r*c0 - r^3*a*b/M
+    The statistics are recomputed from x with operators so that the rule is
+    differentiable again."""
+    x, dy, _mean, _var, g = node.inputs
+    eps = node.attrs["eps"]
+    A, C, B = x.shape
+    M = float(A * B)
+    n = nd()
+
+    def bc(v):
+        return v.reshape((1, C, 1))
+
+    def gsum(v):
+        return n.sum(v, axis=(0, 2))
+
+    mu = gsum(x) / M
+    xc = n.broadcast_sub(x, bc(mu))
+    r = n.rsqrt(gsum(n.square(xc)) / M + eps)
+    r3 = r * r * r
+    g = g.reshape((C,))
+    s1 = gsum(dy)
+    a = gsum(dy * xc)
+    b = gsum(gdx * xc)
+    c0 = gsum(gdx * dy) - s1 / M * gsum(gdx)
+    gs1, gs2 = gs1.reshape((C,)), gs2.reshape((C,))
+    dLdr = g * c0 - 3.0 / M * g * r * r * a * b + gs2 * a
+    dLda = -g / M * r3 * b + gs2 * r
+    dLdb = -g / M * r3 * a
+    gxc = (n.broadcast_mul(dy, bc(dLda)) + n.broadcast_mul(gdx, bc(dLdb))
+           - n.broadcast_mul(xc, bc(dLdr * r3 / M)))
+    gx = n.broadcast_sub(gxc, bc(gsum(gxc) / M))
+    xhat = n.broadcast_mul(xc, bc(r))
+    gr = g * r
+    ddy = (n.broadcast_mul(gdx, bc(gr)) + bc(gs1 - gr * gsum(gdx) / M)
+           + n.broadcast_mul(xhat, bc(gs2 - gr * r * b / M)))
+    dg = r * c0 - r3 * a * b / M
+    return (gx, ddy, None, None, dg.reshape(node.inputs[4].shape))
