@@ -128,8 +128,8 @@ typedef struct {
             T *col = (T *)colv + kk * kstride;                                              \
             int64_t off2 = k2 * g->d[2] - g->p[2], lo, hi;                                  \
             valid_range(off2, s2, g->in[2], OW, &lo, &hi);                                  \
-            for (int64_t r = r0; r < r1; r++) {                                             \
-                int64_t o0 = r / g->out[1], o1 = r % g->out[1];                             \
+            for (int64_t r = r0, o0 = r0 / g->out[1], o1 = r0 % g->out[1]; r < r1;          \
+                 r++, o1 = o1 + 1 == g->out[1] ? 0 : o1 + 1, o0 += o1 == 0) {                \
                 int64_t i0 = o0 * g->s[0] - g->p[0] + k0 * g->d[0];                         \
                 int64_t i1 = o1 * g->s[1] - g->p[1] + k1 * g->d[1];                         \
                 T *restrict dst = col;                                                      \
@@ -163,8 +163,8 @@ typedef struct {
             const T *col = (const T *)colv + kk * kstride;                                  \
             int64_t off2 = k2 * g->d[2] - g->p[2], lo, hi;                                  \
             valid_range(off2, s2, g->in[2], OW, &lo, &hi);                                  \
-            for (int64_t r = r0; r < r1; r++) {                                             \
-                int64_t o0 = r / g->out[1], o1 = r % g->out[1];                             \
+            for (int64_t r = r0, o0 = r0 / g->out[1], o1 = r0 % g->out[1]; r < r1;          \
+                 r++, o1 = o1 + 1 == g->out[1] ? 0 : o1 + 1, o0 += o1 == 0) {                \
                 int64_t i0 = o0 * g->s[0] - g->p[0] + k0 * g->d[0];                         \
                 int64_t i1 = o1 * g->s[1] - g->p[1] + k1 * g->d[1];                         \
                 const T *restrict src = col;                                                \
@@ -246,18 +246,19 @@ static plan make_plan(const geom *g, int64_t group_cols)
     return p;
 }
 
-/* Per-thread scratch: up to three buffers of the given sizes per thread, in
- * one block per thread.  Returns the base, or NULL (error set). */
+/* Per-thread scratch: up to SCRATCH_SLOTS buffers of the given sizes per
+ * thread, in one block per thread. */
+#define SCRATCH_SLOTS 5
 typedef struct {
     char *base;
-    size_t stride, off[3];
+    size_t stride, off[SCRATCH_SLOTS];
 } scratch;
 
 static int thread_scratch(gx_context *ctx, const char *name, int threads, const size_t *sizes,
                           scratch *sc)
 {
     size_t at = 0;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < SCRATCH_SLOTS; i++) {
         sc->off[i] = at;
         at += (sizes[i] + 63) & ~(size_t)63;
     }
@@ -341,6 +342,22 @@ static void fold(const geom *g, const plane_ops *ops, const char *col, int64_t w
 
 #define EL(p, i) ((p) + (int64_t)(i) * g.isz) /* element offset into a char pointer */
 
+/* float32 on AVX-512: products through sgemm_avx512.c with the weight packed
+ * once per call (ta: its transpose), shared by the threads; NULL otherwise. */
+static float *packed_weight(gx_context *ctx, const geom *g, int ta, const char *w, size_t *per_group)
+{
+    if (g->dtype != GX_FLOAT32 || !gx_sgemm_avx512_available())
+        return NULL;
+    int64_t Fg = g->F / g->G, CKg = g->C / g->G * g->klen;
+    int64_t M = ta ? CKg : Fg, K = ta ? Fg : CKg;
+    *per_group = gx_sgemm_packed_a_floats(M, K);
+    float *ap = (float *)ctx->scratch_alloc(ctx, *per_group * (size_t)g->G * sizeof(float));
+    if (ap != NULL)
+        for (int64_t gi = 0; gi < g->G; gi++)
+            gx_sgemm_pack_a(ta, M, K, (const float *)w + gi * Fg * CKg, CKg, ap + gi * *per_group);
+    return ap; /* NULL (out of memory): the BLAS path needs none */
+}
+
 /* ---- the three products -------------------------------------------------- */
 
 /* y (N, F, *out) = conv(x (N, C, *in), w (F, C/G, *k)). */
@@ -356,13 +373,16 @@ static int conv_forward(gx_context *ctx, const gx_tensor *in, int32_t nin, gx_te
     const plane_ops *ops = ops_of(g.dtype);
     plan p = make_plan(&g, GX_CONV_BLOCK_COLS);
     int64_t R = g.out[0] * g.out[1], Cg = g.C / g.G, Fg = g.F / g.G, CKg = Cg * g.klen;
-    size_t sizes[3] = {p.direct ? 0 : (size_t)(g.C * g.klen * p.width * g.isz),
-                       p.gsz > 1 ? (size_t)(g.F * p.width * g.isz) : 0, 0};
+    const char *x = (const char *)in[0].data, *w = (const char *)in[1].data;
+    char *y = (char *)out[0].data;
+    size_t pa = 0;
+    float *ap = packed_weight(ctx, &g, 0, w, &pa);
+    size_t sizes[SCRATCH_SLOTS] = {p.direct ? 0 : (size_t)(g.C * g.klen * p.width * g.isz),
+                                   p.gsz > 1 ? (size_t)(g.F * p.width * g.isz) : 0, 0,
+                                   ap ? gx_sgemm_b_panel_floats() * sizeof(float) : 0, 0};
     scratch sc;
     if ((st = thread_scratch(ctx, "conv_forward", p.threads, sizes, &sc)) != GX_OK)
         return st;
-    const char *x = (const char *)in[0].data, *w = (const char *)in[1].data;
-    char *y = (char *)out[0].data;
     RUN_BLOCKS(p, R, {
         char *col = buf(&sc, tid, 0), *tmp = buf(&sc, tid, 1);
         const char *B = col;
@@ -376,8 +396,12 @@ static int conv_forward(gx_context *ctx, const gx_tensor *in, int32_t nin, gx_te
         char *C = p.gsz > 1 ? tmp : EL(y, n0 * g.F * g.L + r0 * g.out[2]);
         int64_t ldc = p.gsz > 1 ? wb : g.L;
         for (int64_t gi = 0; gi < g.G; gi++)
-            gx_cpu_gemm(g.dtype, 0, 0, Fg, wb, CKg, 1.0, EL(w, gi * Fg * CKg), CKg,
-                        EL(B, gi * CKg * ldb), ldb, 0.0, EL(C, gi * Fg * ldc), ldc);
+            if (ap)
+                gx_sgemm_packed(Fg, wb, CKg, ap + gi * pa, 0, (const float *)EL(B, gi * CKg * ldb), ldb,
+                                0, (float *)EL(C, gi * Fg * ldc), ldc, (float *)buf(&sc, tid, 3));
+            else
+                gx_cpu_gemm(g.dtype, 0, 0, Fg, wb, CKg, 1.0, EL(w, gi * Fg * CKg), CKg,
+                            EL(B, gi * CKg * ldb), ldb, 0.0, EL(C, gi * Fg * ldc), ldc);
         if (p.gsz > 1)
             scatter_group(tmp, EL(y, n0 * g.F * g.L), b, g.F, g.L, g.isz);
     });
@@ -403,12 +427,15 @@ static int conv_transpose(gx_context *ctx, const gx_tensor *in, int32_t nin, gx_
     const plane_ops *ops = ops_of(g.dtype);
     plan p = make_plan(&g, GX_CONV_BLOCK_COLS);
     int64_t R = g.out[0] * g.out[1], Cg = g.C / g.G, Fg = g.F / g.G, CKg = Cg * g.klen;
-    size_t sizes[3] = {p.direct ? 0 : (size_t)(g.C * g.klen * p.width * g.isz),
-                       p.gsz > 1 ? (size_t)(g.F * p.width * g.isz) : 0, 0};
+    const char *y = (const char *)in[0].data, *w = (const char *)in[1].data;
+    size_t pa = 0;
+    float *ap = packed_weight(ctx, &g, 1, w, &pa);
+    size_t sizes[SCRATCH_SLOTS] = {p.direct ? 0 : (size_t)(g.C * g.klen * p.width * g.isz),
+                                   p.gsz > 1 ? (size_t)(g.F * p.width * g.isz) : 0, 0,
+                                   ap ? gx_sgemm_b_panel_floats() * sizeof(float) : 0, 0};
     scratch sc;
     if ((st = thread_scratch(ctx, "conv_transpose", p.threads, sizes, &sc)) != GX_OK)
         return st;
-    const char *y = (const char *)in[0].data, *w = (const char *)in[1].data;
     size_t image_bytes = (size_t)(g.C * g.plane_in * g.isz);
     RUN_BLOCKS(p, R, {
         char *col = buf(&sc, tid, 0), *yg = buf(&sc, tid, 1);
@@ -424,8 +451,12 @@ static int conv_transpose(gx_context *ctx, const gx_tensor *in, int32_t nin, gx_
         char *C = p.direct ? EL(x, n0 * g.C * g.plane_in + r0 * g.out[2]) : col;
         int64_t ldc = p.direct ? g.L : p.width;
         for (int64_t gi = 0; gi < g.G; gi++)
-            gx_cpu_gemm(g.dtype, 1, 0, CKg, wb, Fg, 1.0, EL(w, gi * Fg * CKg), CKg,
-                        EL(B, gi * Fg * ldb), ldb, 0.0, EL(C, gi * CKg * ldc), ldc);
+            if (ap)
+                gx_sgemm_packed(CKg, wb, Fg, ap + gi * pa, 0, (const float *)EL(B, gi * Fg * ldb), ldb,
+                                0, (float *)EL(C, gi * CKg * ldc), ldc, (float *)buf(&sc, tid, 3));
+            else
+                gx_cpu_gemm(g.dtype, 1, 0, CKg, wb, Fg, 1.0, EL(w, gi * Fg * CKg), CKg,
+                            EL(B, gi * Fg * ldb), ldb, 0.0, EL(C, gi * CKg * ldc), ldc);
         if (!p.direct)
             fold(&g, ops, col, p.width, n0, b, r0, r1, x);
     });
@@ -450,9 +481,12 @@ static int conv_weight_grad(gx_context *ctx, const gx_tensor *in, int32_t nin, g
     const plane_ops *ops = ops_of(g.dtype);
     plan p = make_plan(&g, 4 * GX_CONV_BLOCK_COLS); /* the product's depth: wider pays here */
     int64_t R = g.out[0] * g.out[1];
-    size_t sizes[3] = {p.direct ? 0 : (size_t)(g.C * g.klen * p.width * g.isz),
-                       p.gsz > 1 ? (size_t)(g.F * p.width * g.isz) : 0,
-                       p.threads > 1 ? (size_t)(nw * g.isz) : 0};
+    int fast = g.dtype == GX_FLOAT32 && gx_sgemm_avx512_available();
+    size_t sizes[SCRATCH_SLOTS] = {p.direct ? 0 : (size_t)(g.C * g.klen * p.width * g.isz),
+                                   p.gsz > 1 ? (size_t)(g.F * p.width * g.isz) : 0,
+                                   p.threads > 1 ? (size_t)(nw * g.isz) : 0,
+                                   fast ? gx_sgemm_b_panel_floats() * sizeof(float) : 0,
+                                   fast ? gx_sgemm_packed_a_floats(Fg, p.width) * sizeof(float) : 0};
     scratch sc;
     if ((st = thread_scratch(ctx, "conv_weight_grad", p.threads, sizes, &sc)) != GX_OK)
         return st;
@@ -477,8 +511,15 @@ static int conv_weight_grad(gx_context *ctx, const gx_tensor *in, int32_t nin, g
             unroll(&g, ops, x, n0, b, r0, r1, col, p.width);
         }
         for (int64_t gi = 0; gi < g.G; gi++)
-            gx_cpu_gemm(g.dtype, 0, 1, Fg, CKg, wb, 1.0, EL(A, gi * Fg * lda), lda,
-                        EL(B, gi * CKg * ldb), ldb, 1.0, EL(acc, gi * Fg * CKg), CKg);
+            if (fast) {
+                float *ap = (float *)buf(&sc, tid, 4);
+                gx_sgemm_pack_a(0, Fg, wb, (const float *)EL(A, gi * Fg * lda), lda, ap);
+                gx_sgemm_packed(Fg, CKg, wb, ap, 1, (const float *)EL(B, gi * CKg * ldb), ldb, 1,
+                                (float *)EL(acc, gi * Fg * CKg), CKg, (float *)buf(&sc, tid, 3));
+            } else {
+                gx_cpu_gemm(g.dtype, 0, 1, Fg, CKg, wb, 1.0, EL(A, gi * Fg * lda), lda,
+                            EL(B, gi * CKg * ldb), ldb, 1.0, EL(acc, gi * Fg * CKg), CKg);
+            }
     });
     for (int t = 1; t < p.threads; t++)
         ops->axpy(nw, buf(&sc, t, 2), dw);

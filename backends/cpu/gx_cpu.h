@@ -53,6 +53,15 @@ void gx_cpu_gemm(int32_t dtype, int ta, int tb, int64_t M, int64_t N, int64_t K,
                  int64_t ldc);
 int gx_cpu_blas_threads(int n);
 
+/* sgemm_avx512.c: single-threaded float32 GEMM with a packed left operand,
+ * for AVX-512 CPUs (gx_sgemm_avx512_available). */
+int gx_sgemm_avx512_available(void);
+size_t gx_sgemm_packed_a_floats(int64_t M, int64_t K);
+size_t gx_sgemm_b_panel_floats(void);
+void gx_sgemm_pack_a(int ta, int64_t M, int64_t K, const float *A, int64_t lda, float *Ap);
+void gx_sgemm_packed(int64_t M, int64_t N, int64_t K, const float *Ap, int tb, const float *B,
+                     int64_t ldb, int accum, float *C, int64_t ldc, float *bpanel);
+
 #define GX_REG(r, name, dtype, fn)                                         \
     do {                                                                   \
         int st_ = (r)->register_kernel((r), (name), GX_DEV_CPU, (dtype), (fn)); \

@@ -361,3 +361,41 @@ def test_deconv_default_no_bias_and_target_shape():
     y = nd.Deconvolution(x, nd.ones((2, 3, 3, 3)), kernel=(3, 3), stride=(2, 2), target_shape=(6, 6),
                          num_filter=3)
     assert y.shape == (1, 3, 6, 6)
+
+
+_PATH_CHECK = r"""
+import numpy as np, gluonx as mx
+rng = np.random.default_rng(0)
+cases = [((12, 16, 8, 8), 24, 3, 1, 1, 1), ((40, 8, 3, 3), 20, 3, 1, 1, 2), ((5, 13, 9, 7), 7, 1, 2, 0, 1),
+         ((3, 4, 20, 20), 64, 5, 1, 2, 4)]
+out = []
+for shp, F, k, s, p, G in cases:
+    x = rng.standard_normal(shp).astype("f4"); w = rng.standard_normal((F, shp[1] // G, k, k)).astype("f4")
+    kw = dict(kernel=(k, k), stride=(s, s), pad=(p, p), num_group=G)
+    X, W = mx.nd.array(x), mx.nd.array(w)
+    y = mx.nd.Convolution(X, W, num_filter=F, no_bias=True, **kw)
+    dy = mx.nd.array(rng.standard_normal(y.shape).astype("f4"))
+    adj = tuple(n - (s * (o - 1) + k - 2 * p) for n, o in zip(shp[2:], y.shape[2:]))
+    dx = mx.nd.Deconvolution(dy, W, num_filter=shp[1], adj=adj, **kw)
+    dw = mx.nd._conv_weight_grad(X, dy, **kw)
+    X64, W64, dy64 = (mx.nd.array(a.asnumpy(), dtype="float64") for a in (X, W, dy))
+    ref = (mx.nd.Convolution(X64, W64, num_filter=F, no_bias=True, **kw), mx.nd.Deconvolution(dy64, W64, num_filter=shp[1], adj=adj, **kw),
+           mx.nd._conv_weight_grad(X64, dy64, **kw))
+    for got, want in zip((y, dx, dw), ref):
+        want = want.asnumpy()
+        np.testing.assert_allclose(got.asnumpy(), want, rtol=1e-4, atol=1e-4 * max(1.0, float(np.abs(want).max())))
+print("ok")
+"""
+
+
+@pytest.mark.parametrize("path", ["blas", "avx512"])
+def test_float32_gemm_paths(path):
+    """float32 convolution through OpenBLAS and through the AVX-512 micro-kernel
+    (used when OpenBLAS runs without AVX-512; BLAS again on CPUs without it) agree
+    with float64 results."""
+    import subprocess
+    import sys
+    env = dict(os.environ, GLUONX_CONV_GEMM=path)
+    r = subprocess.run([sys.executable, "-c", _PATH_CHECK], env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip() == "ok"
