@@ -49,8 +49,14 @@ def _choose_openblas_core() -> None:
 def _preload_openblas() -> None:
     # The library links against the scipy-openblas32 wheel's OpenBLAS; load
     # it globally first so that the dynamic linker finds it by soname.
-    import scipy_openblas32
+    # Importing scipy_openblas32 loads it: OpenBLAS reads its settings then.
     _choose_openblas_core()
+    # OpenBLAS's idle workers spin for 2^28 cycles (~0.1 s) after each call,
+    # taking a core from the OpenMP loops that follow (convolution, pooling):
+    # a LeNet training step ran 14 ms with that default and 9 ms with 2^16
+    # cycles (~20 us) of spinning.  A user's setting wins.
+    os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "16")
+    import scipy_openblas32
     path = os.path.join(scipy_openblas32.get_lib_dir(), "lib%s.so" % scipy_openblas32.get_library())
     if os.path.exists(path):
         ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)

@@ -52,13 +52,20 @@ def _bias_grad(node, dy, bias):
     return nd().sum(dy, axis=(0,) + tuple(range(2, dy.ndim)))
 
 
+def _wants(node, i):
+    """Whether input i takes part in the gradient (a network's input image and a
+    frozen weight do not: their products are skipped, not computed and dropped)."""
+    return node.parents[i] is not None
+
+
 @defgrad("Convolution")
 def _convolution_grad(node, dy):
     x, w, b = node.inputs
     kernel, stride, dilate, pad = _geo("Convolution", x, node.attrs)
     G = node.attrs.get("num_group", 1)
-    dx = _conv_data_grad(dy, w, x.shape, kernel, stride, dilate, pad, G)
-    dw = nd()._conv_weight_grad(x, dy, kernel=kernel, stride=stride, dilate=dilate, pad=pad, num_group=G)
+    dx = _conv_data_grad(dy, w, x.shape, kernel, stride, dilate, pad, G) if _wants(node, 0) else None
+    dw = (nd()._conv_weight_grad(x, dy, kernel=kernel, stride=stride, dilate=dilate, pad=pad, num_group=G)
+          if _wants(node, 1) else None)
     return dx, dw, _bias_grad(node, dy, b)
 
 
@@ -70,8 +77,9 @@ def _deconvolution_grad(node, dy):
                                                          a.get("dilate"), a.get("pad"), a.get("adj"),
                                                          a.get("target_shape"))
     G = a.get("num_group", 1)
-    dx = _conv_to(dy, w, x.shape, kernel, stride, dilate, pad, G)
-    dw = nd()._conv_weight_grad(dy, x, kernel=kernel, stride=stride, dilate=dilate, pad=pad, num_group=G)
+    dx = _conv_to(dy, w, x.shape, kernel, stride, dilate, pad, G) if _wants(node, 0) else None
+    dw = (nd()._conv_weight_grad(dy, x, kernel=kernel, stride=stride, dilate=dilate, pad=pad, num_group=G)
+          if _wants(node, 1) else None)
     return dx, dw, _bias_grad(node, dy, b)
 
 
