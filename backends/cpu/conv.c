@@ -358,6 +358,18 @@ static float *packed_weight(gx_context *ctx, const geom *g, int ta, const char *
     return ap; /* NULL (out of memory): the BLAS path needs none */
 }
 
+/* C (M x N) = op(w_g) @ B for one channel group (ta: the weight's transpose,
+ * M = CKg): the packed micro-kernel when apg is the packed weight, else BLAS. */
+static void weight_product(const geom *g, int ta, const float *apg, const char *wg, int64_t M,
+                           int64_t N, int64_t K, const char *B, int64_t ldb, char *C, int64_t ldc,
+                           float *bpanel)
+{
+    if (apg)
+        gx_sgemm_packed(M, N, K, apg, 0, (const float *)B, ldb, 0, (float *)C, ldc, bpanel);
+    else
+        gx_cpu_gemm(g->dtype, ta, 0, M, N, K, 1.0, wg, ta ? M : K, B, ldb, 0.0, C, ldc);
+}
+
 /* ---- the three products -------------------------------------------------- */
 
 /* y (N, F, *out) = conv(x (N, C, *in), w (F, C/G, *k)). */
@@ -396,12 +408,8 @@ static int conv_forward(gx_context *ctx, const gx_tensor *in, int32_t nin, gx_te
         char *C = p.gsz > 1 ? tmp : EL(y, n0 * g.F * g.L + r0 * g.out[2]);
         int64_t ldc = p.gsz > 1 ? wb : g.L;
         for (int64_t gi = 0; gi < g.G; gi++)
-            if (ap)
-                gx_sgemm_packed(Fg, wb, CKg, ap + gi * pa, 0, (const float *)EL(B, gi * CKg * ldb), ldb,
-                                0, (float *)EL(C, gi * Fg * ldc), ldc, (float *)buf(&sc, tid, 3));
-            else
-                gx_cpu_gemm(g.dtype, 0, 0, Fg, wb, CKg, 1.0, EL(w, gi * Fg * CKg), CKg,
-                            EL(B, gi * CKg * ldb), ldb, 0.0, EL(C, gi * Fg * ldc), ldc);
+            weight_product(&g, 0, ap ? ap + gi * pa : NULL, EL(w, gi * Fg * CKg), Fg, wb, CKg,
+                           EL(B, gi * CKg * ldb), ldb, EL(C, gi * Fg * ldc), ldc, (float *)buf(&sc, tid, 3));
         if (p.gsz > 1)
             scatter_group(tmp, EL(y, n0 * g.F * g.L), b, g.F, g.L, g.isz);
     });
@@ -451,12 +459,8 @@ static int conv_transpose(gx_context *ctx, const gx_tensor *in, int32_t nin, gx_
         char *C = p.direct ? EL(x, n0 * g.C * g.plane_in + r0 * g.out[2]) : col;
         int64_t ldc = p.direct ? g.L : p.width;
         for (int64_t gi = 0; gi < g.G; gi++)
-            if (ap)
-                gx_sgemm_packed(CKg, wb, Fg, ap + gi * pa, 0, (const float *)EL(B, gi * Fg * ldb), ldb,
-                                0, (float *)EL(C, gi * CKg * ldc), ldc, (float *)buf(&sc, tid, 3));
-            else
-                gx_cpu_gemm(g.dtype, 1, 0, CKg, wb, Fg, 1.0, EL(w, gi * Fg * CKg), CKg,
-                            EL(B, gi * Fg * ldb), ldb, 0.0, EL(C, gi * CKg * ldc), ldc);
+            weight_product(&g, 1, ap ? ap + gi * pa : NULL, EL(w, gi * Fg * CKg), CKg, wb, Fg,
+                           EL(B, gi * Fg * ldb), ldb, EL(C, gi * CKg * ldc), ldc, (float *)buf(&sc, tid, 3));
         if (!p.direct)
             fold(&g, ops, col, p.width, n0, b, r0, r1, x);
     });

@@ -3,10 +3,9 @@
 Labels and lengths are fixed in the closures (they have no gradient); each case weights the
 per-sequence losses so that the head gradient is not all ones."""
 import numpy as np
-import pytest
 
 import gluonx as mx
-from gluonx.test_utils import check_numeric_gradient
+from gradcheck import gradient_tests
 
 nd = mx.nd
 
@@ -33,22 +32,7 @@ EXTRA = {"CTCLoss_lengths": (_ctc_lengths_case, [U(-2, 2, (5, 2, 4))])}
 ALL = dict(CASES, **EXTRA)
 
 
-def _inputs(gens, seed, dtype):
-    rng = np.random.default_rng(seed)
-    return [g(rng).astype(dtype) for g in gens]
-
-
-@pytest.mark.parametrize("name", sorted(ALL))
-def test_gradient_float64(name):
-    fn, gens = ALL[name]
-    check_numeric_gradient(fn, _inputs(gens, 0, np.float64), numeric_eps=1e-6, rtol=1e-5, atol=1e-7)
-
-
-@pytest.mark.parametrize("name", sorted(ALL))
-def test_gradient_float32(name):
-    fn, gens = ALL[name]
-    check_numeric_gradient(fn, _inputs(gens, 1, np.float32), numeric_eps=1e-3, rtol=2e-2, atol=2e-3,
-                           dtype=np.float32)
+test_gradient_float64, test_gradient_float32 = gradient_tests(ALL)
 
 
 def test_head_gradient_scales_each_sequence():

@@ -6,10 +6,10 @@ is drawn for the analytic pass and every numeric evaluation only when the
 seed is reset, so its check uses the mask through a wrapper that reseeds.
 """
 import numpy as np
-import pytest
 
 import gluonx as mx
 from gluonx.test_utils import check_numeric_gradient
+from gradcheck import gradient_tests, inputs as _inputs
 
 nd = mx.nd
 
@@ -71,22 +71,7 @@ CASES = {
 }
 
 
-def _inputs(gens, seed, dtype):
-    rng = np.random.default_rng(seed)
-    return [np.asarray(g(rng)).astype(dtype) for g in gens]
-
-
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_gradient_float64(name):
-    fn, gens = CASES[name]
-    check_numeric_gradient(fn, _inputs(gens, 0, np.float64), numeric_eps=1e-6, rtol=1e-5, atol=1e-7)
-
-
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_gradient_float32(name):
-    fn, gens = CASES[name]
-    check_numeric_gradient(fn, _inputs(gens, 1, np.float32), numeric_eps=1e-3, rtol=2e-2, atol=2e-3,
-                           dtype=np.float32)
+test_gradient_float64, test_gradient_float32 = gradient_tests(CASES)
 
 
 def test_batchnorm_inference_gradient():

@@ -6,7 +6,7 @@ import pytest
 
 import gluonx as mx
 from gluonx import autograd
-from gluonx.test_utils import check_numeric_gradient
+from gradcheck import gradient_tests, inputs as _inputs
 
 nd = mx.nd
 
@@ -84,22 +84,7 @@ EXTRA = {
 ALL = dict(CASES, **EXTRA)
 
 
-def _inputs(gens, seed, dtype):
-    rng = np.random.default_rng(seed)
-    return [g(rng).astype(dtype) for g in gens]
-
-
-@pytest.mark.parametrize("name", sorted(ALL))
-def test_gradient_float64(name):
-    fn, gens = ALL[name]
-    check_numeric_gradient(fn, _inputs(gens, 0, np.float64), numeric_eps=1e-6, rtol=1e-5, atol=1e-7)
-
-
-@pytest.mark.parametrize("name", sorted(ALL))
-def test_gradient_float32(name):
-    fn, gens = ALL[name]
-    check_numeric_gradient(fn, _inputs(gens, 1, np.float32), numeric_eps=1e-3, rtol=2e-2, atol=2e-3,
-                           dtype=np.float32)
+test_gradient_float64, test_gradient_float32 = gradient_tests(ALL)
 
 
 def _second(fn, xs, wrt):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import gluonx as mx
-from gluonx.test_utils import check_numeric_gradient
+from gradcheck import gradient_tests
 
 nd = mx.nd
 _W = np.random.RandomState(5).uniform(-1, 1, (3, 4, 5))
@@ -29,22 +29,7 @@ CASES = {
 }
 
 
-def _inputs(gens, seed, dtype):
-    rng = np.random.default_rng(seed)
-    return [g(rng).astype(dtype) for g in gens]
-
-
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_gradient_float64(name):
-    fn, gens = CASES[name]
-    check_numeric_gradient(fn, _inputs(gens, 0, np.float64), numeric_eps=1e-6, rtol=1e-5, atol=1e-7)
-
-
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_gradient_float32(name):
-    fn, gens = CASES[name]
-    check_numeric_gradient(fn, _inputs(gens, 1, np.float32), numeric_eps=1e-3, rtol=3e-2, atol=3e-3,
-                           dtype=np.float32)
+test_gradient_float64, test_gradient_float32 = gradient_tests(CASES, f32_rtol=3e-2, f32_atol=3e-3)
 
 
 def _bn(x, gm, bt):

@@ -5,10 +5,10 @@ softmax outputs sum to 1 along the axis, so each case weights the output by a fi
 equals the cross-entropy gradient; its case adds 0 * SoftmaxOutput (whose rule still contributes
 softmax - onehot) to the cross-entropy computed on a detached copy (contributing nothing to autograd)."""
 import numpy as np
-import pytest
 
 import gluonx as mx
 from gluonx.test_utils import check_numeric_gradient
+from gradcheck import gradient_tests
 
 nd = mx.nd
 
@@ -40,22 +40,7 @@ CASES = {
 }
 
 
-def _inputs(gens, seed, dtype):
-    rng = np.random.default_rng(seed)
-    return [g(rng).astype(dtype) for g in gens]
-
-
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_gradient_float64(name):
-    fn, gens = CASES[name]
-    check_numeric_gradient(fn, _inputs(gens, 0, np.float64), numeric_eps=1e-6, rtol=1e-5, atol=1e-7)
-
-
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_gradient_float32(name):
-    fn, gens = CASES[name]
-    check_numeric_gradient(fn, _inputs(gens, 1, np.float32), numeric_eps=1e-3, rtol=2e-2, atol=2e-3,
-                           dtype=np.float32)
+test_gradient_float64, test_gradient_float32 = gradient_tests(CASES)
 
 
 def test_masked_softmax_gradient():
