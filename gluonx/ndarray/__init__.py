@@ -1,8 +1,9 @@
 """``mx.nd``: NDArray and every operator of the registry as a function.
 
 The functions are generated from :mod:`gluonx.ops` (one definition per
-operator); ``mx.nd.random`` and ``mx.nd.linalg`` hold the operators named
-``random_*`` and ``linalg_*`` without their prefix.
+operator); ``mx.nd.random``, ``mx.nd.linalg`` and ``mx.nd.contrib`` hold the
+operators named ``random_*``, ``linalg_*`` and ``_contrib_*`` without their
+prefix (``mx.nd.contrib.CTCLoss``).
 
 >>> import gluonx as mx
 >>> x = mx.nd.ones((2, 3))
@@ -21,8 +22,10 @@ from gluonx.ndarray.utils import array, waitall, concatenate, to_dlpack_for_read
 
 random = _types.ModuleType("gluonx.ndarray.random", "Random sampling operators (``mx.nd.random``).")
 linalg = _types.ModuleType("gluonx.ndarray.linalg", "Linear-algebra operators (``mx.nd.linalg``).")
+contrib = _types.ModuleType("gluonx.ndarray.contrib", "Operators MXNet keeps under contrib (``mx.nd.contrib``).")
 _sys.modules[random.__name__] = random
 _sys.modules[linalg.__name__] = linalg
+_sys.modules[contrib.__name__] = contrib
 
 
 def _populate() -> None:
@@ -34,7 +37,7 @@ def _populate() -> None:
         fn = _make_function(op, name)
         g[name] = fn
         for prefix, mod in (("random_", random), ("_random_", random), ("linalg_", linalg),
-                            ("_linalg_", linalg)):
+                            ("_linalg_", linalg), ("_contrib_", contrib), ("contrib_", contrib)):
             if name.startswith(prefix):
                 setattr(mod, name[len(prefix):], fn)
         if name == op.name:

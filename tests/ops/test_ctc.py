@@ -280,3 +280,14 @@ def test_errors():
     _err(ValueError, lambda: nd.CTCLoss(x, lab, nd.array([4, 4])), "use_data_lengths is False")
     _err(ValueError, lambda: nd.CTCLoss(x, lab, nd.array([4, 4, 4]), use_data_lengths=True), "shape")
     _err(TypeError, lambda: nd.CTCLoss(x, [[1, 2], [2, 1]]), "NDArray")
+
+
+def test_contrib_namespace():
+    """MXNet scripts call the CTC loss as mx.nd.contrib.CTCLoss / ctc_loss."""
+    from gluonx.ndarray import contrib
+    assert mx.nd.contrib is contrib
+    x = mx.nd.array(np.random.RandomState(0).randn(4, 1, 3))
+    lab = mx.nd.array([[1, 0]])
+    want = mx.nd.CTCLoss(x, lab).asnumpy()
+    np.testing.assert_allclose(mx.nd.contrib.CTCLoss(x, lab).asnumpy(), want)
+    np.testing.assert_allclose(mx.nd.contrib.ctc_loss(x, lab).asnumpy(), want)
