@@ -217,6 +217,7 @@ typedef struct {
 
 #define GX_CONV_BLOCK_COLS 256
 
+/* group_cols: the GEMM width a group of small maps should reach. */
 static plan make_plan(const geom *g, int64_t group_cols)
 {
     plan p;
@@ -344,9 +345,14 @@ static void fold(const geom *g, const plane_ops *ops, const char *col, int64_t w
 
 /* float32 on AVX-512: products through sgemm_avx512.c with the weight packed
  * once per call (ta: its transpose), shared by the threads; NULL otherwise. */
+static int use_micro_kernel(const geom *g)
+{
+    return g->dtype == GX_FLOAT32 && gx_sgemm_avx512_available();
+}
+
 static float *packed_weight(gx_context *ctx, const geom *g, int ta, const char *w, size_t *per_group)
 {
-    if (g->dtype != GX_FLOAT32 || !gx_sgemm_avx512_available())
+    if (!use_micro_kernel(g))
         return NULL;
     int64_t Fg = g->F / g->G, CKg = g->C / g->G * g->klen;
     int64_t M = ta ? CKg : Fg, K = ta ? Fg : CKg;
@@ -485,7 +491,7 @@ static int conv_weight_grad(gx_context *ctx, const gx_tensor *in, int32_t nin, g
     const plane_ops *ops = ops_of(g.dtype);
     plan p = make_plan(&g, 4 * GX_CONV_BLOCK_COLS); /* the product's depth: wider pays here */
     int64_t R = g.out[0] * g.out[1];
-    int fast = g.dtype == GX_FLOAT32 && gx_sgemm_avx512_available();
+    int fast = use_micro_kernel(&g);
     size_t sizes[SCRATCH_SLOTS] = {p.direct ? 0 : (size_t)(g.C * g.klen * p.width * g.isz),
                                    p.gsz > 1 ? (size_t)(g.F * p.width * g.isz) : 0,
                                    p.threads > 1 ? (size_t)(nw * g.isz) : 0,

@@ -120,24 +120,31 @@ def _check_groups(opname, C, F, G, data):
                               "and num_filter=%d" % (opname, G, C, data.shape, F))
 
 
+def _check_args(op, data, weight, bias, no_bias, F, G, transposed, kernel):
+    """num_filter, groups, the weight's shape and dtype, and the bias of a (transposed) convolution."""
+    C = data.shape[1]
+    if F is None or F < 1:
+        raise MXNetValueError("Operator %s: num_filter must be a positive integer, got %s" % (op, F))
+    _check_groups(op, C, F, G, data)
+    want, desc = (((C, F // G) + kernel, "channels, num_filter / num_group") if transposed
+                  else ((F, C // G) + kernel, "num_filter, channels / num_group"))
+    if weight.shape != want:
+        raise MXNetValueError("Operator %s: weight has shape %s, expected %s (%s, *kernel) for data %s"
+                              % (op, weight.shape, want, desc, data.shape))
+    _check_dtype(op, data, weight, "weight")
+    if not no_bias and bias is None:
+        raise MXNetValueError("Operator %s: no_bias=False needs a bias input of shape (%d,)" % (op, F))
+
+
 def _convolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pad=(), num_filter=None,
                  num_group=1, workspace=1024, no_bias=False, cudnn_tune=None, cudnn_off=False,
                  layout=None, out=None):
     op = "Convolution"
     _spatial(op, data, layout)
     kernel, stride, dilate, pad = _geometry(op, data, kernel, stride, dilate, pad)
-    N, C = data.shape[:2]
+    N = data.shape[0]
     F, G = num_filter, num_group
-    if F is None or F < 1:
-        raise MXNetValueError("Operator %s: num_filter must be a positive integer, got %s" % (op, F))
-    _check_groups(op, C, F, G, data)
-    want = (F, C // G) + kernel
-    if weight.shape != want:
-        raise MXNetValueError("Operator %s: weight has shape %s, expected %s (num_filter, channels / "
-                              "num_group, *kernel) for data %s" % (op, weight.shape, want, data.shape))
-    _check_dtype(op, data, weight, "weight")
-    if not no_bias and bias is None:
-        raise MXNetValueError("Operator %s: no_bias=False needs a bias input of shape (%d,)" % (op, F))
+    _check_args(op, data, weight, bias, no_bias, F, G, transposed=False, kernel=kernel)
     osp = _conv_out(op, data.shape[2:], kernel, stride, dilate, pad)
     o = _c.empty((N, F) + osp, data.dtype, data.context)
     if o.size:
@@ -184,18 +191,9 @@ def _deconvolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), p
     _spatial(op, data, layout)
     kernel, stride, dilate, pad, adj, osp = _deconv_geometry(op, data, kernel, stride, dilate, pad, adj,
                                                              target_shape)
-    N, C = data.shape[:2]
+    N = data.shape[0]
     F, G = num_filter, num_group
-    if F is None or F < 1:
-        raise MXNetValueError("Operator %s: num_filter must be a positive integer, got %s" % (op, F))
-    _check_groups(op, C, F, G, data)
-    want = (C, F // G) + kernel
-    if weight.shape != want:
-        raise MXNetValueError("Operator %s: weight has shape %s, expected %s (channels, num_filter / "
-                              "num_group, *kernel) for data %s" % (op, weight.shape, want, data.shape))
-    _check_dtype(op, data, weight, "weight")
-    if not no_bias and bias is None:
-        raise MXNetValueError("Operator %s: no_bias=False needs a bias input of shape (%d,)" % (op, F))
+    _check_args(op, data, weight, bias, no_bias, F, G, transposed=True, kernel=kernel)
     o = _c.empty((N, F) + osp, data.dtype, data.context)
     if o.size:
         _deconv_forward(_c.contiguous(data), _c.contiguous(weight), o, kernel, stride, dilate, pad, G, op)
