@@ -376,6 +376,18 @@ static void weight_product(const geom *g, int ta, const float *apg, const char *
         gx_cpu_gemm(g->dtype, ta, 0, M, N, K, 1.0, wg, ta ? M : K, B, ldb, 0.0, C, ldc);
 }
 
+/* Ungrouped 2-D 3x3 float32 kernels with stride and dilation 1 go to
+ * conv_winograd.c (2.25x fewer multiplications).  The image gradient pads
+ * by 2 - pad, so it needs pad <= 2. */
+static int winograd_fits(const geom *g, int transpose)
+{
+    int fits = g->dtype == GX_FLOAT32 && g->G == 1 && g->in[0] == 1 && g->k[0] == 1 &&
+               g->k[1] == 3 && g->k[2] == 3;
+    for (int i = 1; i < 3; i++)
+        fits = fits && g->s[i] == 1 && g->d[i] == 1 && (!transpose || g->p[i] <= 2);
+    return fits && (transpose ? gx_winograd_eligible(g->F, g->C) : gx_winograd_eligible(g->C, g->F));
+}
+
 /* ---- the three products -------------------------------------------------- */
 
 /* y (N, F, *out) = conv(x (N, C, *in), w (F, C/G, *k)). */
@@ -388,11 +400,15 @@ static int conv_forward(gx_context *ctx, const gx_tensor *in, int32_t nin, gx_te
     int st = read_geom(ctx, "conv_forward", &in[0], &out[0], &in[1], (const gx_conv_attrs *)attrs, &g);
     if (st != GX_OK || g.N == 0 || g.F == 0 || g.L == 0)
         return st;
+    const char *x = (const char *)in[0].data, *w = (const char *)in[1].data;
+    char *y = (char *)out[0].data;
+    if (winograd_fits(&g, 0))
+        return gx_winograd_f2k3(ctx, "conv_forward", g.N, g.C, g.F, g.in[1], g.in[2], g.out[1],
+                                g.out[2], g.p[1], g.p[2], (const float *)x, (const float *)w, 0,
+                                (float *)y);
     const plane_ops *ops = ops_of(g.dtype);
     plan p = make_plan(&g, GX_CONV_BLOCK_COLS);
     int64_t R = g.out[0] * g.out[1], Cg = g.C / g.G, Fg = g.F / g.G, CKg = Cg * g.klen;
-    const char *x = (const char *)in[0].data, *w = (const char *)in[1].data;
-    char *y = (char *)out[0].data;
     size_t pa = 0;
     float *ap = packed_weight(ctx, &g, 0, w, &pa);
     size_t sizes[SCRATCH_SLOTS] = {p.direct ? 0 : (size_t)(g.C * g.klen * p.width * g.isz),
@@ -438,10 +454,14 @@ static int conv_transpose(gx_context *ctx, const gx_tensor *in, int32_t nin, gx_
         memset(x, 0, (size_t)(g.N * g.C * g.plane_in * g.isz));
         return GX_OK;
     }
+    const char *y = (const char *)in[0].data, *w = (const char *)in[1].data;
+    if (winograd_fits(&g, 1)) /* the image gradient is a correlation with the flipped kernel */
+        return gx_winograd_f2k3(ctx, "conv_transpose", g.N, g.F, g.C, g.out[1], g.out[2], g.in[1],
+                                g.in[2], 2 - g.p[1], 2 - g.p[2], (const float *)y, (const float *)w, 1,
+                                (float *)x);
     const plane_ops *ops = ops_of(g.dtype);
     plan p = make_plan(&g, GX_CONV_BLOCK_COLS);
     int64_t R = g.out[0] * g.out[1], Cg = g.C / g.G, Fg = g.F / g.G, CKg = Cg * g.klen;
-    const char *y = (const char *)in[0].data, *w = (const char *)in[1].data;
     size_t pa = 0;
     float *ap = packed_weight(ctx, &g, 1, w, &pa);
     size_t sizes[SCRATCH_SLOTS] = {p.direct ? 0 : (size_t)(g.C * g.klen * p.width * g.isz),
@@ -488,6 +508,10 @@ static int conv_weight_grad(gx_context *ctx, const gx_tensor *in, int32_t nin, g
     memset(dw, 0, (size_t)(nw * g.isz));
     if (g.N == 0 || g.L == 0 || nw == 0)
         return GX_OK;
+    if (winograd_fits(&g, 0))
+        return gx_winograd_f2k3_weight_grad(ctx, g.N, g.C, g.F, g.in[1], g.in[2], g.out[1], g.out[2],
+                                            g.p[1], g.p[2], (const float *)in[0].data,
+                                            (const float *)in[1].data, (float *)dw);
     const plane_ops *ops = ops_of(g.dtype);
     plan p = make_plan(&g, 4 * GX_CONV_BLOCK_COLS); /* the product's depth: wider pays here */
     int64_t R = g.out[0] * g.out[1];

@@ -54,13 +54,33 @@ void gx_cpu_gemm(int32_t dtype, int ta, int tb, int64_t M, int64_t N, int64_t K,
 int gx_cpu_blas_threads(int n);
 
 /* sgemm_avx512.c: single-threaded float32 GEMM with a packed left operand,
- * for AVX-512 CPUs (gx_sgemm_avx512_available). */
-int gx_sgemm_avx512_available(void);
+ * for AVX-512 CPUs.  Packed A: panels of GX_SGEMM_MR rows, [M/MR][K][MR];
+ * packed B: panels of GX_SGEMM_NR columns, [N/NR][K][NR]. */
+#define GX_SGEMM_MR 12
+#define GX_SGEMM_NR 32
+int gx_sgemm_avx512_cpu(void);       /* the CPU runs AVX-512 (the micro-kernel works) */
+int gx_sgemm_avx512_available(void); /* ... and convolution's im2col path should use it */
 size_t gx_sgemm_packed_a_floats(int64_t M, int64_t K);
+size_t gx_sgemm_packed_b_floats(int64_t N, int64_t K);
 size_t gx_sgemm_b_panel_floats(void);
 void gx_sgemm_pack_a(int ta, int64_t M, int64_t K, const float *A, int64_t lda, float *Ap);
 void gx_sgemm_packed(int64_t M, int64_t N, int64_t K, const float *Ap, int tb, const float *B,
                      int64_t ldb, int accum, float *C, int64_t ldc, float *bpanel);
+void gx_sgemm_prepacked(int64_t M, int64_t N, int64_t K, const float *Ap, const float *Bp,
+                        int accum, float *C, int64_t ldc);
+
+/* conv_winograd.c: y (N, F, OH, OW) = 3x3 stride-1 correlation of x (N, C,
+ * H, W) zero-padded by (ph, pw), by Winograd F(2x2, 3x3).  flip: the kernel
+ * is w (C, F, 3, 3) transposed and rotated by 180 degrees (the image
+ * gradient / Deconvolution); else w is (F, C, 3, 3). */
+int gx_winograd_eligible(int64_t C, int64_t F);
+int gx_winograd_f2k3(gx_context *ctx, const char *name, int64_t N, int64_t C, int64_t F, int64_t H,
+                     int64_t W, int64_t OH, int64_t OW, int64_t ph, int64_t pw, const float *x,
+                     const float *w, int flip, float *y);
+/* dw (F, C, 3, 3) of that correlation (flip 0) from x and dy (N, F, OH, OW). */
+int gx_winograd_f2k3_weight_grad(gx_context *ctx, int64_t N, int64_t C, int64_t F, int64_t H,
+                                 int64_t W, int64_t OH, int64_t OW, int64_t ph, int64_t pw,
+                                 const float *x, const float *dy, float *dw);
 
 #define GX_REG(r, name, dtype, fn)                                         \
     do {                                                                   \

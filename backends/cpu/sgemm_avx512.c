@@ -16,14 +16,13 @@
 #include "gx_cpu.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
+#include "simd_avx512.h"
 
-#define MR 12
-#define NR 32
+#define MR GX_SGEMM_MR
+#define NR GX_SGEMM_NR
 #define KC 256
 #define NC 256 /* a (KC x NC) block of B, 256 KiB, stays in L2 */
 
-#define AVX512 __attribute__((target("avx512f")))
 
 char *scipy_openblas_get_corename(void);
 
@@ -32,6 +31,12 @@ char *scipy_openblas_get_corename(void);
  * measured on Zen 5, a CIFAR ResNet-18's convolutions took 115 ms here
  * against 170 ms with OpenBLAS's Haswell kernels, and 105 ms with its
  * SkylakeX kernels, which are then kept. */
+int gx_sgemm_avx512_cpu(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f");
+}
+
 int gx_sgemm_avx512_available(void)
 {
     static int cached = -1;
@@ -55,6 +60,31 @@ size_t gx_sgemm_packed_a_floats(int64_t M, int64_t K) { return (size_t)((M + MR 
 
 size_t gx_sgemm_b_panel_floats(void) { return (size_t)KC * NC; }
 
+size_t gx_sgemm_packed_b_floats(int64_t N, int64_t K) { return (size_t)((N + NR - 1) / NR) * NR * K; }
+
+/* Rows [0, nrows) of a row-major matrix (stride lds; nrows <= lanes), depths
+ * [0, kb) from src, into dst[k * lanes + row], rows past nrows zero: the
+ * packing of a transposed operand, 16 x 16 blocks at a time. */
+AVX512 static void pack_transposed(const float *src, int64_t lds, int64_t nrows, int64_t kb,
+                                   int lanes, float *dst)
+{
+    for (int h = 0; h < lanes; h += 16) {
+        int width = lanes - h < 16 ? lanes - h : 16;
+        __mmask16 keep = (__mmask16)((1u << width) - 1);
+        for (int64_t k = 0; k < kb; k += 16) {
+            int64_t nk = kb - k < 16 ? kb - k : 16;
+            __mmask16 mk = (__mmask16)((1u << nk) - 1);
+            __m512 r[16];
+            for (int c = 0; c < 16; c++)
+                r[c] = h + c < nrows ? _mm512_maskz_loadu_ps(mk, src + (h + c) * lds + k)
+                                     : _mm512_setzero_ps();
+            gx_transpose16(r);
+            for (int64_t q = 0; q < nk; q++)
+                _mm512_mask_storeu_ps(dst + (k + q) * lanes + h, keep, r[q]);
+        }
+    }
+}
+
 /* op(A) (M x K) into panels; ta: A is stored K x M. */
 void gx_sgemm_pack_a(int ta, int64_t M, int64_t K, const float *A, int64_t lda, float *Ap)
 {
@@ -70,14 +100,7 @@ void gx_sgemm_pack_a(int ta, int64_t M, int64_t K, const float *A, int64_t lda, 
                     dst[k * MR + r] = 0.0f;
             }
         } else {
-            for (int64_t r = 0; r < mr; r++) {
-                const float *src = A + (i0 + r) * lda;
-                for (int64_t k = 0; k < K; k++)
-                    dst[k * MR + r] = src[k];
-            }
-            for (int64_t r = mr; r < MR; r++)
-                for (int64_t k = 0; k < K; k++)
-                    dst[k * MR + r] = 0.0f;
+            pack_transposed(A + i0 * lda, lda, mr, K, MR, dst);
         }
     }
 }
@@ -87,14 +110,7 @@ static void pack_b_panel(int tb, const float *B, int64_t ldb, int64_t k0, int64_
                          int64_t nr, float *dst)
 {
     if (tb) { /* B stored N x K */
-        for (int64_t c = 0; c < nr; c++) {
-            const float *src = B + (j0 + c) * ldb + k0;
-            for (int64_t k = 0; k < kb; k++)
-                dst[k * NR + c] = src[k];
-        }
-        for (int64_t c = nr; c < NR; c++)
-            for (int64_t k = 0; k < kb; k++)
-                dst[k * NR + c] = 0.0f;
+        pack_transposed(B + j0 * ldb + k0, ldb, nr, kb, NR, dst);
     } else {
         for (int64_t k = 0; k < kb; k++) {
             const float *src = B + (k0 + k) * ldb + j0;
@@ -149,6 +165,27 @@ AVX512 static void micro_tile(int64_t kb, const float *restrict Ap, const float 
                 C[r * ldc + q] = edge[r * NR + q];
 }
 
+/* One depth block [k0, k0 + kb) of C (M x N) (+)= Ap . B over panels
+ * already packed as [N/32][kb][32] (panel stride bstride floats): each A
+ * micro-panel (L1) runs over every B panel (L2). */
+static void run_depth_block(int64_t M, int64_t N, int64_t K, int64_t k0, int64_t kb, const float *Ap,
+                            const float *Bp, int64_t bstride, int accum, float *C, int64_t ldc)
+{
+    for (int64_t i0 = 0; i0 < M; i0 += MR) {
+        int64_t mr = M - i0 < MR ? M - i0 : MR;
+        const float *a = Ap + (i0 / MR) * K * MR + k0 * MR;
+        for (int64_t j0 = 0; j0 < N; j0 += NR)
+            micro_tile(kb, a, Bp + (j0 / NR) * bstride, C + i0 * ldc + j0, ldc, accum, mr,
+                       N - j0 < NR ? N - j0 : NR);
+    }
+}
+
+static void clear_rows(int64_t M, int64_t N, float *C, int64_t ldc)
+{
+    for (int64_t i = 0; i < M; i++)
+        memset(C + i * ldc, 0, (size_t)N * sizeof(float));
+}
+
 /* C (M x N, ldc) = Ap . op(B) (+ C when accum), Ap from gx_sgemm_pack_a with
  * the same M and K; bpanel: gx_sgemm_b_panel_floats() floats, 64-byte
  * aligned.  Loops: depth blocks of KC, column blocks of NC packed into
@@ -156,12 +193,8 @@ AVX512 static void micro_tile(int64_t kb, const float *restrict Ap, const float 
 void gx_sgemm_packed(int64_t M, int64_t N, int64_t K, const float *Ap, int tb, const float *B,
                      int64_t ldb, int accum, float *C, int64_t ldc, float *bpanel)
 {
-    if (K == 0) {
-        if (!accum)
-            for (int64_t i = 0; i < M; i++)
-                memset(C + i * ldc, 0, (size_t)N * sizeof(float));
-        return;
-    }
+    if (K == 0 && !accum)
+        clear_rows(M, N, C, ldc);
     for (int64_t k0 = 0; k0 < K; k0 += KC) {
         int64_t kb = K - k0 < KC ? K - k0 : KC;
         for (int64_t jc = 0; jc < N; jc += NC) {
@@ -169,22 +202,31 @@ void gx_sgemm_packed(int64_t M, int64_t N, int64_t K, const float *Ap, int tb, c
             for (int64_t j0 = 0; j0 < nc; j0 += NR)
                 pack_b_panel(tb, B, ldb, k0, kb, jc + j0, nc - j0 < NR ? nc - j0 : NR,
                              bpanel + j0 * kb);
-            for (int64_t i0 = 0; i0 < M; i0 += MR) {
-                int64_t mr = M - i0 < MR ? M - i0 : MR;
-                const float *a = Ap + (i0 / MR) * K * MR + k0 * MR;
-                for (int64_t j0 = 0; j0 < nc; j0 += NR)
-                    micro_tile(kb, a, bpanel + j0 * kb, C + i0 * ldc + jc + j0, ldc, accum || k0 > 0,
-                               mr, nc - j0 < NR ? nc - j0 : NR);
-            }
+            run_depth_block(M, nc, K, k0, kb, Ap, bpanel, kb * NR, accum || k0 > 0, C + jc, ldc);
         }
     }
 }
 
+/* C (M x N, ldc) = Ap . B (+ C when accum), B already packed as
+ * gx_sgemm_packed_b_floats(N, K) floats: [N/32 panels][K][32], lanes past N
+ * zero (the caller's transform writes B straight in this layout). */
+void gx_sgemm_prepacked(int64_t M, int64_t N, int64_t K, const float *Ap, const float *Bp,
+                        int accum, float *C, int64_t ldc)
+{
+    if (K == 0 && !accum)
+        clear_rows(M, N, C, ldc);
+    for (int64_t k0 = 0; k0 < K; k0 += KC)
+        run_depth_block(M, N, K, k0, K - k0 < KC ? K - k0 : KC, Ap, Bp + k0 * NR, K * NR,
+                        accum || k0 > 0, C, ldc);
+}
+
 #else
 
+int gx_sgemm_avx512_cpu(void) { return 0; }
 int gx_sgemm_avx512_available(void) { return 0; }
 size_t gx_sgemm_packed_a_floats(int64_t M, int64_t K) { return (size_t)(M * K); }
 size_t gx_sgemm_b_panel_floats(void) { return 0; }
+size_t gx_sgemm_packed_b_floats(int64_t N, int64_t K) { return (size_t)(N * K); }
 void gx_sgemm_pack_a(int ta, int64_t M, int64_t K, const float *A, int64_t lda, float *Ap)
 {
     (void)ta; (void)M; (void)K; (void)A; (void)lda; (void)Ap;
@@ -194,6 +236,11 @@ void gx_sgemm_packed(int64_t M, int64_t N, int64_t K, const float *Ap, int tb, c
 {
     (void)M; (void)N; (void)K; (void)Ap; (void)tb; (void)B; (void)ldb; (void)accum; (void)C;
     (void)ldc; (void)bpanel;
+}
+void gx_sgemm_prepacked(int64_t M, int64_t N, int64_t K, const float *Ap, const float *Bp,
+                        int accum, float *C, int64_t ldc)
+{
+    (void)M; (void)N; (void)K; (void)Ap; (void)Bp; (void)accum; (void)C; (void)ldc;
 }
 
 #endif
