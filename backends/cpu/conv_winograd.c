@@ -31,6 +31,11 @@
 #define NR GX_SGEMM_NR
 #define V_BLOCK_FLOATS (1 << 17) /* 512 KiB of transformed input per block */
 
+/* The 16 arrays of one transform are read and written together; sizes such
+ * as 32 KiB put them all in the same L1 set (12 ways), so each array's
+ * stride is padded by 64 bytes. */
+static inline size_t xi_stride(size_t floats) { return floats + 16; }
+
 /* Below 16 channels or filters the GEMMs are too thin to pay for the
  * transforms (the 3-channel stem of an image network stays on im2col). */
 int gx_winograd_eligible(int64_t C, int64_t F)
@@ -229,7 +234,7 @@ AVX512 static void transform_output(const wplan *p, const float *M, int64_t T, i
     const __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
     const __m512i hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
     int64_t F = p->F, OW = p->OW;
-    size_t per_xi = (size_t)(F * T);
+    size_t per_xi = xi_stride((size_t)(F * T));
     for (int64_t f = 0; f < F; f++) {
         int64_t t = 0;
         for (int64_t j = 0; j < ni; j++) {
@@ -273,9 +278,9 @@ int gx_winograd_f2k3(gx_context *ctx, const char *name, int64_t N, int64_t C, in
 {
     int64_t want = V_BLOCK_FLOATS / 16 / C;
     wplan p = make_wplan(N, C, F, H, W, OH, OW, ph, pw, want < NR ? NR : want > 16 * NR ? 16 * NR : want);
-    size_t u_xi = gx_sgemm_packed_a_floats(F, C);
-    size_t v_xi = gx_sgemm_packed_b_floats(p.tmax, C);
-    size_t per_thread = 16 * v_xi + 16 * (size_t)(F * p.tmax) + 4 * (size_t)p.RW;
+    size_t u_xi = xi_stride(gx_sgemm_packed_a_floats(F, C));
+    size_t v_xi = xi_stride(gx_sgemm_packed_b_floats(p.tmax, C)), m_xi = xi_stride((size_t)(F * p.tmax));
+    size_t per_thread = 16 * (v_xi + m_xi) + 4 * (size_t)p.RW;
     per_thread = (per_thread + 15) / 16 * 16; /* 64-byte aligned per thread */
     int nt = omp_get_max_threads();
     nt = p.nblocks < nt ? (int)p.nblocks : nt;
@@ -290,13 +295,13 @@ int gx_winograd_f2k3(gx_context *ctx, const char *name, int64_t N, int64_t C, in
 #pragma omp parallel num_threads(nt) if (nt > 1)
     {
         float *V = work + per_thread * (size_t)omp_get_thread_num();
-        float *M = V + 16 * v_xi, *R = M + 16 * (size_t)(F * p.tmax);
+        float *M = V + 16 * v_xi, *R = M + 16 * m_xi;
 #pragma omp for schedule(static)
         for (int64_t b = 0; b < p.nblocks; b++) {
             int64_t n0, ni, th0, th1;
             block_range(&p, b, &n0, &ni, &th0, &th1);
             int64_t T = ni * (th1 - th0) * p.TW;
-            size_t per_xi = gx_sgemm_packed_b_floats(T, C);
+            size_t per_xi = xi_stride(gx_sgemm_packed_b_floats(T, C)), mt = xi_stride((size_t)(F * T));
             if (T % NR) /* lanes of the last panel past T: keep them finite */
                 for (int xi = 0; xi < 16; xi++)
                     for (int64_t c = 0; c < C; c++)
@@ -304,7 +309,7 @@ int gx_winograd_f2k3(gx_context *ctx, const char *name, int64_t N, int64_t C, in
                                (size_t)(NR - T % NR) * sizeof(float));
             transform_input(&p, x, n0, ni, th0, th1, V, per_xi, R);
             for (int xi = 0; xi < 16; xi++)
-                gx_sgemm_prepacked(F, T, C, U + xi * u_xi, V + xi * per_xi, 0, M + xi * F * T, T);
+                gx_sgemm_prepacked(F, T, C, U + xi * u_xi, V + xi * per_xi, 0, M + xi * mt, T);
             transform_output(&p, M, T, n0, ni, th0, th1, y);
         }
     }
@@ -425,12 +430,12 @@ AVX512 static void pack_grad_by_tile(const wplan *p, const float *dy, int64_t n0
 
 /* dw (F, C, 3, 3) = G^T dU G, 16 channels per vector; G^T = [[1, .5, .5, 0],
  * [0, .5, -.5, 0], [0, .5, .5, 1]]. */
-AVX512 static void weight_from_transformed(int64_t F, int64_t C, const float *dU, float *dw)
+AVX512 static void weight_from_transformed(int64_t F, int64_t C, const float *dU, size_t per_xi,
+                                           float *dw)
 {
     const __m512i at = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
                                           _mm512_set1_epi32(9));
     const __m512 half = _mm512_set1_ps(0.5f);
-    size_t per_xi = (size_t)(F * C);
 #pragma omp parallel for schedule(static) if (F * C >= 4096)
     for (int64_t f = 0; f < F; f++)
         for (int64_t c = 0; c < C; c += 16) {
@@ -464,8 +469,9 @@ int gx_winograd_f2k3_weight_grad(gx_context *ctx, int64_t N, int64_t C, int64_t 
     int64_t want = (1 << 20) / 16 / (C + F);
     wplan p = make_wplan(N, C, F, H, W, OH, OW, ph, pw, want < 64 ? 64 : want > 512 ? 512 : want);
     int64_t TWp = (p.TW + 15) / 16 * 16;
-    size_t b_xi = gx_sgemm_packed_b_floats(C, p.tmax), a_xi = gx_sgemm_packed_a_floats(F, p.tmax);
-    size_t du = 16 * (size_t)(F * C);
+    size_t b_xi = xi_stride(gx_sgemm_packed_b_floats(C, p.tmax));
+    size_t a_xi = xi_stride(gx_sgemm_packed_a_floats(F, p.tmax));
+    size_t du_xi = xi_stride((size_t)(F * C)), du = 16 * du_xi;
     size_t per_thread = du + 16 * (b_xi + a_xi) + 4 * (size_t)p.RW + 256 * (size_t)TWp;
     per_thread = (per_thread + 15) / 16 * 16;
     int nt = omp_get_max_threads();
@@ -486,11 +492,11 @@ int gx_winograd_f2k3_weight_grad(gx_context *ctx, int64_t N, int64_t C, int64_t 
             int64_t n0, ni, th0, th1;
             block_range(&p, b, &n0, &ni, &th0, &th1);
             int64_t T = ni * (th1 - th0) * p.TW;
-            size_t bx = gx_sgemm_packed_b_floats(C, T), ax = gx_sgemm_packed_a_floats(F, T);
+            size_t bx = xi_stride(gx_sgemm_packed_b_floats(C, T)), ax = xi_stride(gx_sgemm_packed_a_floats(F, T));
             pack_input_by_tile(&p, x, n0, ni, th0, th1, T, B, bx, R, tmp, TWp);
             pack_grad_by_tile(&p, dy, n0, ni, th0, th1, T, A, ax, tmp, TWp);
             for (int xi = 0; xi < 16; xi++)
-                gx_sgemm_prepacked(F, C, T, A + xi * ax, B + xi * bx, !first, dU + xi * F * C, C);
+                gx_sgemm_prepacked(F, C, T, A + xi * ax, B + xi * bx, !first, dU + xi * du_xi, C);
             first = 0;
         }
     }
@@ -499,7 +505,7 @@ int gx_winograd_f2k3_weight_grad(gx_context *ctx, int64_t N, int64_t C, int64_t 
         for (size_t i = 0; i < du; i++)
             work[i] += part[i];
     }
-    weight_from_transformed(F, C, work, dw);
+    weight_from_transformed(F, C, work, du_xi, dw);
     return GX_OK;
 }
 

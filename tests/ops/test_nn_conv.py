@@ -367,7 +367,11 @@ _PATH_CHECK = r"""
 import numpy as np, gluonx as mx
 rng = np.random.default_rng(0)
 cases = [((12, 16, 8, 8), 24, 3, 1, 1, 1), ((40, 8, 3, 3), 20, 3, 1, 1, 2), ((5, 13, 9, 7), 7, 1, 2, 0, 1),
-         ((3, 4, 20, 20), 64, 5, 1, 2, 4)]
+         ((3, 4, 20, 20), 64, 5, 1, 2, 4),
+         # Winograd-sized (3x3, stride 1, >= 16 channels): odd sides, pads 0-2, tile rows wider than
+         # 16 tiles, 4x4 and 1x1 maps, filter counts that are not multiples of 12 or 32
+         ((3, 20, 7, 9), 17, 3, 1, 0, 1), ((2, 32, 30, 31), 40, 3, 1, 2, 1), ((33, 64, 4, 4), 48, 3, 1, 1, 1),
+         ((2, 24, 13, 70), 16, 3, 1, 1, 1), ((4, 16, 1, 1), 16, 3, 1, 1, 1)]
 out = []
 for shp, F, k, s, p, G in cases:
     x = rng.standard_normal(shp).astype("f4"); w = rng.standard_normal((F, shp[1] // G, k, k)).astype("f4")
@@ -388,14 +392,15 @@ print("ok")
 """
 
 
-@pytest.mark.parametrize("path", ["blas", "avx512"])
-def test_float32_gemm_paths(path):
-    """float32 convolution through OpenBLAS and through the AVX-512 micro-kernel
-    (used when OpenBLAS runs without AVX-512; BLAS again on CPUs without it) agree
-    with float64 results."""
+@pytest.mark.parametrize("path,winograd", [("blas", "0"), ("avx512", "0"), ("blas", "1")])
+def test_float32_gemm_paths(path, winograd):
+    """float32 convolution through OpenBLAS, through the AVX-512 micro-kernel
+    (used when OpenBLAS runs without AVX-512; BLAS again on CPUs without it), and
+    through Winograd F(2x2, 3x3) for 3x3 stride-1 kernels (AVX-512 CPUs) agree
+    with float64 results: forward, image gradient and weight gradient."""
     import subprocess
     import sys
-    env = dict(os.environ, GLUONX_CONV_GEMM=path)
+    env = dict(os.environ, GLUONX_CONV_GEMM=path, GLUONX_CONV_WINOGRAD=winograd)
     r = subprocess.run([sys.executable, "-c", _PATH_CHECK], env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.strip() == "ok"
