@@ -381,7 +381,7 @@ static void weight_product(const geom *g, int ta, const float *apg, const char *
  * by 2 - pad, so it needs pad <= 2. */
 static int winograd_fits(const geom *g, int transpose)
 {
-    int fits = g->dtype == GX_FLOAT32 && g->G == 1 && g->in[0] == 1 && g->k[0] == 1 &&
+    int fits = g->dtype == GX_FLOAT32 && g->G == 1 && g->in[0] == 1 && g->out[0] == 1 && g->k[0] == 1 &&
                g->k[1] == 3 && g->k[2] == 3;
     for (int i = 1; i < 3; i++)
         fits = fits && g->s[i] == 1 && g->d[i] == 1 && (!transpose || g->p[i] <= 2);

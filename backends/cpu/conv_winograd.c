@@ -37,7 +37,9 @@
 static inline size_t xi_stride(size_t floats) { return floats + 16; }
 
 /* Below 16 channels or filters the GEMMs are too thin to pay for the
- * transforms (the 3-channel stem of an image network stays on im2col). */
+ * transforms (the 3-channel stem of an image network stays on im2col); past
+ * 2^21 (filter, channel) pairs the transformed weight (and each thread's
+ * weight-gradient sum) would take over 128 MiB. */
 int gx_winograd_eligible(int64_t C, int64_t F)
 {
     static int enabled = -1;
@@ -45,7 +47,7 @@ int gx_winograd_eligible(int64_t C, int64_t F)
         const char *e = getenv("GLUONX_CONV_WINOGRAD");
         enabled = gx_sgemm_avx512_cpu() && !(e && strcmp(e, "0") == 0);
     }
-    return enabled && C >= 16 && F >= 16;
+    return enabled && C >= 16 && F >= 16 && C * F <= ((int64_t)1 << 21);
 }
 
 /* U[xi] = (G g G^T)[xi] for every (f, c), in the packed A layout (M = F,
@@ -55,16 +57,19 @@ int gx_winograd_eligible(int64_t C, int64_t F)
 AVX512 static void transform_weight(int64_t F, int64_t C, const float *w, int flip, float *U,
                                     size_t per_xi)
 {
-    int64_t panels = (F + MR - 1) / MR;
+    int64_t panels = (F + MR - 1) / MR, cblocks = (C + 15) / 16;
     const __mmask16 store = (__mmask16)((1u << MR) - 1);
+    /* lane r reads filter f0 + r: (F, C, 3, 3) or, flipped, (C, F, 3, 3) */
+    const __m512i lane = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                            _mm512_set1_epi32(flip ? 9 : (int)(C * 9)));
+    /* blocks of 16 channels outside the panels: the flipped weight is read
+     * in runs of 16 rows, not one row per 9 F floats */
 #pragma omp parallel for schedule(static) if (F * C >= 4096)
+    for (int64_t cb = 0; cb < cblocks; cb++)
     for (int64_t pi = 0; pi < panels; pi++) {
         int64_t f0 = pi * MR, nf = F - f0 < MR ? F - f0 : MR;
         __mmask16 valid = (__mmask16)((1u << nf) - 1);
-        /* lane r reads filter f0 + r: (F, C, 3, 3) or, flipped, (C, F, 3, 3) */
-        __m512i lane = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-                                          _mm512_set1_epi32(flip ? 9 : (int)(C * 9)));
-        for (int64_t c = 0; c < C; c++) {
+        for (int64_t c = cb * 16; c < C && c < cb * 16 + 16; c++) {
             const float *base = flip ? w + (c * F + f0) * 9 : w + (f0 * C + c) * 9;
             __m512 g[3][3], t[4][3];
             for (int i = 0; i < 3; i++)
@@ -102,6 +107,7 @@ typedef struct {
     int64_t per_img;        /* blocks per image when imgs == 1 */
     int64_t nblocks, tmax;  /* tiles in the largest block */
     int64_t RW;             /* floats per row buffer (vector loads run past 2 TW + 2) */
+    int gather;             /* tile rows of <= 4 tiles: vectors of any 16 tiles, gathered */
 } wplan;
 
 /* want: tiles per block (whole tile rows or whole images come close to it). */
@@ -128,6 +134,10 @@ static wplan make_wplan(int64_t N, int64_t C, int64_t F, int64_t H, int64_t W, i
         p.tmax = p.imgs * tiles;
     }
     p.RW = (2 * p.TW + 34 + 15) / 16 * 16;
+    /* Gathers cost about one load per element: they beat the row transforms
+     * (about 60 vector operations per tile row) on rows of up to 4 tiles.
+     * Lane offsets of a block are int32: the block's images must fit. */
+    p.gather = p.TW <= 4 && p.imgs * (C * H * W > F * OH * OW ? C * H * W : F * OH * OW) < ((int64_t)1 << 30);
     return p;
 }
 
@@ -195,12 +205,134 @@ AVX512 static inline void col_transform(const float *R, int64_t RW, int64_t tw, 
     }
 }
 
+/* ---- 16 tiles per vector, wherever they lie (small maps) ---------------
+ *
+ * A tile row of a small map holds few tiles (2 on a 4x4 map), so the row
+ * transforms above would fill few lanes (make_wplan picks this path).  There the lanes are the block's
+ * tiles t0 .. t0 + 15 in order, across tile rows and images, each loading
+ * its own patch by gather, with per-lane masks for the zero padding. */
+typedef struct {
+    __m512i in_off;  /* a lane's input patch corner, from channel 0 of the block's first image */
+    __m512i out_off; /* a lane's output tile corner, from filter 0 of the block's first image */
+    __mmask16 live, in_row[4], in_col[4], out_row[2], out_col[2];
+} tile_group;
+
+AVX512 static void tile_group_at(const wplan *p, int64_t th0, int64_t th1, int64_t t0, int64_t T,
+                                 tile_group *g)
+{
+    int32_t in_off[16], out_off[16];
+    unsigned live = 0, in_row[4] = {0}, in_col[4] = {0}, out_row[2] = {0}, out_col[2] = {0};
+    int64_t per_img = (th1 - th0) * p->TW;
+    for (int l = 0; l < 16; l++) {
+        int64_t t = t0 + l;
+        in_off[l] = out_off[l] = 0;
+        if (t >= T)
+            continue;
+        int64_t j = t / per_img, th = th0 + t % per_img / p->TW, tw = t % p->TW;
+        int64_t iy = 2 * th - p->ph, ix = 2 * tw - p->pw;
+        in_off[l] = (int32_t)(j * p->C * p->H * p->W + iy * p->W + ix);
+        out_off[l] = (int32_t)(j * p->F * p->OH * p->OW + 2 * th * p->OW + 2 * tw);
+        live |= 1u << l;
+        for (int i = 0; i < 4; i++) {
+            in_row[i] |= (unsigned)(iy + i >= 0 && iy + i < p->H) << l;
+            in_col[i] |= (unsigned)(ix + i >= 0 && ix + i < p->W) << l;
+        }
+        for (int a = 0; a < 2; a++) {
+            out_row[a] |= (unsigned)(2 * th + a < p->OH) << l;
+            out_col[a] |= (unsigned)(2 * tw + a < p->OW) << l;
+        }
+    }
+    g->in_off = _mm512_loadu_si512(in_off);
+    g->out_off = _mm512_loadu_si512(out_off);
+    g->live = (__mmask16)live;
+    for (int i = 0; i < 4; i++) {
+        g->in_row[i] = (__mmask16)in_row[i];
+        g->in_col[i] = (__mmask16)in_col[i];
+    }
+    for (int a = 0; a < 2; a++) {
+        g->out_row[a] = (__mmask16)out_row[a];
+        g->out_col[a] = (__mmask16)out_col[a];
+    }
+}
+
+/* B^T d B of the group's patches in one channel plane (base: that channel of
+ * the block's first image). */
+AVX512 static inline void gather_input(const float *base, const tile_group *g, int64_t W, __m512 v[16])
+{
+    __m512 d[4][4], r[4][4];
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++)
+            d[i][j] = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), g->in_row[i] & g->in_col[j],
+                                               _mm512_add_epi32(g->in_off, _mm512_set1_epi32((int)(i * W + j))),
+                                               base, 4);
+    for (int j = 0; j < 4; j++) {
+        r[0][j] = _mm512_sub_ps(d[0][j], d[2][j]);
+        r[1][j] = _mm512_add_ps(d[1][j], d[2][j]);
+        r[2][j] = _mm512_sub_ps(d[2][j], d[1][j]);
+        r[3][j] = _mm512_sub_ps(d[1][j], d[3][j]);
+    }
+    for (int i = 0; i < 4; i++) {
+        v[i * 4 + 0] = _mm512_sub_ps(r[i][0], r[i][2]);
+        v[i * 4 + 1] = _mm512_add_ps(r[i][1], r[i][2]);
+        v[i * 4 + 2] = _mm512_sub_ps(r[i][2], r[i][1]);
+        v[i * 4 + 3] = _mm512_sub_ps(r[i][1], r[i][3]);
+    }
+}
+
+/* A^T m A: the 2 x 2 outputs of 16 tiles from their 16 products. */
+AVX512 static inline void output_tile(const __m512 m[16], __m512 out[2][2])
+{
+    __m512 s0[4], s1[4];
+    for (int i = 0; i < 4; i++) {
+        s0[i] = _mm512_add_ps(_mm512_add_ps(m[i * 4], m[i * 4 + 1]), m[i * 4 + 2]);
+        s1[i] = _mm512_sub_ps(_mm512_sub_ps(m[i * 4 + 1], m[i * 4 + 2]), m[i * 4 + 3]);
+    }
+    out[0][0] = _mm512_add_ps(_mm512_add_ps(s0[0], s0[1]), s0[2]);
+    out[0][1] = _mm512_add_ps(_mm512_add_ps(s1[0], s1[1]), s1[2]);
+    out[1][0] = _mm512_sub_ps(_mm512_sub_ps(s0[1], s0[2]), s0[3]);
+    out[1][1] = _mm512_sub_ps(_mm512_sub_ps(s1[1], s1[2]), s1[3]);
+}
+
+/* A d A^T, A = [[1, 0], [1, 1], [1, -1], [0, -1]]: 16 values of 16 tiles'
+ * 2 x 2 output gradients d[row][column]. */
+AVX512 static inline void grad_tile(const __m512 d[2][2], __m512 v[16])
+{
+    __m512 r[4][2], zero = _mm512_setzero_ps();
+    for (int b = 0; b < 2; b++) {
+        r[0][b] = d[0][b];
+        r[1][b] = _mm512_add_ps(d[0][b], d[1][b]);
+        r[2][b] = _mm512_sub_ps(d[0][b], d[1][b]);
+        r[3][b] = _mm512_sub_ps(zero, d[1][b]);
+    }
+    for (int i = 0; i < 4; i++) {
+        v[i * 4 + 0] = r[i][0];
+        v[i * 4 + 1] = _mm512_add_ps(r[i][0], r[i][1]);
+        v[i * 4 + 2] = _mm512_sub_ps(r[i][0], r[i][1]);
+        v[i * 4 + 3] = _mm512_sub_ps(zero, r[i][1]);
+    }
+}
+
 /* V[xi] (C x T, packed B layout) = B^T d B for every channel and tile of the
  * block.  Tile t of the block (tile rows in order) is column t. */
 AVX512 static void transform_input(const wplan *p, const float *x, int64_t n0, int64_t ni,
                                    int64_t th0, int64_t th1, float *V, size_t per_xi, float *R)
 {
-    int64_t C = p->C;
+    int64_t C = p->C, plane = p->H * p->W;
+    if (p->gather) {
+        int64_t T = ni * (th1 - th0) * p->TW;
+        for (int64_t t0 = 0; t0 < T; t0 += 16) { /* 16-tile groups never cross a panel */
+            tile_group g;
+            tile_group_at(p, th0, th1, t0, T, &g);
+            float *dst = V + (t0 / NR) * C * NR + t0 % NR;
+            for (int64_t c = 0; c < C; c++) {
+                __m512 v[16];
+                gather_input(x + (n0 * C + c) * plane, &g, p->W, v);
+                for (int xi = 0; xi < 16; xi++)
+                    _mm512_mask_storeu_ps(dst + xi * per_xi + c * NR, g.live, v[xi]);
+            }
+        }
+        return;
+    }
     for (int64_t c = 0; c < C; c++) {
         int64_t t = 0;
         for (int64_t j = 0; j < ni; j++) {
@@ -233,36 +365,44 @@ AVX512 static void transform_output(const wplan *p, const float *M, int64_t T, i
 {
     const __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
     const __m512i hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-    int64_t F = p->F, OW = p->OW;
+    int64_t F = p->F, OW = p->OW, plane = p->OH * OW;
     size_t per_xi = xi_stride((size_t)(F * T));
+    if (p->gather) { /* 16 tiles of the block per vector, scattered */
+        for (int64_t t0 = 0; t0 < T; t0 += 16) {
+            tile_group g;
+            tile_group_at(p, th0, th1, t0, T, &g);
+            for (int64_t f = 0; f < F; f++) {
+                __m512 m[16], out[2][2];
+                for (int xi = 0; xi < 16; xi++)
+                    m[xi] = _mm512_maskz_loadu_ps(g.live, M + xi * per_xi + f * T + t0);
+                output_tile(m, out);
+                float *base = y + (n0 * F + f) * plane;
+                for (int a = 0; a < 2; a++)
+                    for (int b = 0; b < 2; b++)
+                        _mm512_mask_i32scatter_ps(base, g.out_row[a] & g.out_col[b],
+                                                  _mm512_add_epi32(g.out_off, _mm512_set1_epi32((int)(a * OW + b))),
+                                                  out[a][b], 4);
+            }
+        }
+        return;
+    }
     for (int64_t f = 0; f < F; f++) {
         int64_t t = 0;
         for (int64_t j = 0; j < ni; j++) {
-            float *plane = y + ((n0 + j) * F + f) * p->OH * OW;
+            float *img = y + ((n0 + j) * F + f) * plane;
             for (int64_t th = th0; th < th1; th++, t += p->TW) {
                 for (int64_t tw = 0; tw < p->TW; tw += 16) {
                     int64_t n = p->TW - tw < 16 ? p->TW - tw : 16;
-                    __mmask16 m = (__mmask16)((1u << n) - 1);
-                    const float *src = M + f * T + t + tw;
-                    __m512 s0[4], s1[4];
-                    for (int i = 0; i < 4; i++) {
-                        __m512 m0 = _mm512_maskz_loadu_ps(m, src + (i * 4 + 0) * per_xi);
-                        __m512 m1 = _mm512_maskz_loadu_ps(m, src + (i * 4 + 1) * per_xi);
-                        __m512 m2 = _mm512_maskz_loadu_ps(m, src + (i * 4 + 2) * per_xi);
-                        __m512 m3 = _mm512_maskz_loadu_ps(m, src + (i * 4 + 3) * per_xi);
-                        s0[i] = _mm512_add_ps(_mm512_add_ps(m0, m1), m2);
-                        s1[i] = _mm512_sub_ps(_mm512_sub_ps(m1, m2), m3);
-                    }
-                    __m512 out[2][2] = {
-                        {_mm512_add_ps(_mm512_add_ps(s0[0], s0[1]), s0[2]),
-                         _mm512_add_ps(_mm512_add_ps(s1[0], s1[1]), s1[2])},
-                        {_mm512_sub_ps(_mm512_sub_ps(s0[1], s0[2]), s0[3]),
-                         _mm512_sub_ps(_mm512_sub_ps(s1[1], s1[2]), s1[3])}};
+                    __mmask16 mk = (__mmask16)((1u << n) - 1);
+                    __m512 m[16], out[2][2];
+                    for (int xi = 0; xi < 16; xi++)
+                        m[xi] = _mm512_maskz_loadu_ps(mk, M + xi * per_xi + f * T + t + tw);
+                    output_tile(m, out);
                     int64_t cols = OW - 2 * tw < 32 ? OW - 2 * tw : 32;
                     __mmask16 m_lo = (__mmask16)(cols >= 16 ? 0xFFFFu : (1u << cols) - 1);
                     __mmask16 m_hi = (__mmask16)(cols <= 16 ? 0u : (1u << (cols - 16)) - 1);
                     for (int a = 0; a < 2 && 2 * th + a < p->OH; a++) {
-                        float *row = plane + (2 * th + a) * OW + 2 * tw;
+                        float *row = img + (2 * th + a) * OW + 2 * tw;
                         _mm512_mask_storeu_ps(row, m_lo, _mm512_permutex2var_ps(out[a][0], lo, out[a][1]));
                         _mm512_mask_storeu_ps(row + 16, m_hi, _mm512_permutex2var_ps(out[a][0], hi, out[a][1]));
                     }
@@ -277,7 +417,9 @@ int gx_winograd_f2k3(gx_context *ctx, const char *name, int64_t N, int64_t C, in
                      const float *w, int flip, float *y)
 {
     int64_t want = V_BLOCK_FLOATS / 16 / C;
-    wplan p = make_wplan(N, C, F, H, W, OH, OW, ph, pw, want < NR ? NR : want > 16 * NR ? 16 * NR : want);
+    /* at least 128 tiles: narrower blocks re-read the whole transformed
+     * weight (16 F C floats, from L3) for too few columns */
+    wplan p = make_wplan(N, C, F, H, W, OH, OW, ph, pw, want < 4 * NR ? 4 * NR : want > 16 * NR ? 16 * NR : want);
     size_t u_xi = xi_stride(gx_sgemm_packed_a_floats(F, C));
     size_t v_xi = xi_stride(gx_sgemm_packed_b_floats(p.tmax, C)), m_xi = xi_stride((size_t)(F * p.tmax));
     size_t per_thread = 16 * (v_xi + m_xi) + 4 * (size_t)p.RW;
@@ -350,6 +492,24 @@ AVX512 static void pack_input_by_tile(const wplan *p, const float *x, int64_t n0
                                       float *R, float *tmp, int64_t TWp)
 {
     int64_t C = p->C, C32 = (C + NR - 1) / NR * NR, t = 0;
+    if (p->gather) {
+        for (int64_t t0 = 0; t0 < T; t0 += 16) {
+            tile_group g;
+            tile_group_at(p, th0, th1, t0, T, &g);
+            for (int64_t c0 = 0; c0 < C32; c0 += 16) {
+                for (int l = 0; l < 16; l++) {
+                    __m512 v[16];
+                    if (c0 + l < C)
+                        gather_input(x + (n0 * C + c0 + l) * p->H * p->W, &g, p->W, v);
+                    for (int xi = 0; xi < 16; xi++)
+                        _mm512_storeu_ps(tmp + (xi * 16 + l) * TWp, c0 + l < C ? v[xi] : _mm512_setzero_ps());
+                }
+                store_tile_major(tmp, TWp, 0, T - t0 < 16 ? T - t0 : 16,
+                                 B + (c0 / NR) * T * NR + t0 * NR + c0 % NR, per_xi, NR, 0xFFFF);
+            }
+        }
+        return;
+    }
     for (int64_t j = 0; j < ni; j++)
         for (int64_t th = th0; th < th1; th++, t += p->TW)
             for (int64_t c0 = 0; c0 < C32; c0 += 16) {
@@ -384,6 +544,30 @@ AVX512 static void pack_grad_by_tile(const wplan *p, const float *dy, int64_t n0
     for (int64_t xi = 0; xi < 16; xi++) /* lanes MR..15 of every transpose stay zero */
         for (int l = MR; l < 16; l++)
             memset(tmp + (xi * 16 + l) * TWp, 0, (size_t)TWp * sizeof(float));
+    if (p->gather) {
+        for (int64_t t0 = 0; t0 < T; t0 += 16) {
+            tile_group g;
+            tile_group_at(p, th0, th1, t0, T, &g);
+            for (int64_t f0 = 0; f0 < F; f0 += MR) {
+                for (int l = 0; l < MR; l++) {
+                    __m512 d[2][2], v[16];
+                    for (int a = 0; a < 2; a++)
+                        for (int b = 0; b < 2; b++)
+                            d[a][b] = f0 + l < F ? _mm512_mask_i32gather_ps(
+                                                       _mm512_setzero_ps(), g.out_row[a] & g.out_col[b],
+                                                       _mm512_add_epi32(g.out_off, _mm512_set1_epi32((int)(a * OW + b))),
+                                                       dy + (n0 * F + f0 + l) * p->OH * OW, 4)
+                                                 : _mm512_setzero_ps();
+                    grad_tile(d, v);
+                    for (int xi = 0; xi < 16; xi++)
+                        _mm512_storeu_ps(tmp + (xi * 16 + l) * TWp, v[xi]);
+                }
+                store_tile_major(tmp, TWp, 0, T - t0 < 16 ? T - t0 : 16, A + (f0 / MR) * T * MR + t0 * MR,
+                                 per_xi, MR, (__mmask16)((1u << MR) - 1));
+            }
+        }
+        return;
+    }
     for (int64_t j = 0; j < ni; j++)
         for (int64_t th = th0; th < th1; th++, t += p->TW)
             for (int64_t f0 = 0; f0 < F; f0 += MR) {
@@ -405,20 +589,10 @@ AVX512 static void pack_grad_by_tile(const wplan *p, const float *dy, int64_t n0
                             d[a][0] = _mm512_permutex2var_ps(lo, even, hi);
                             d[a][1] = _mm512_permutex2var_ps(lo, odd, hi);
                         }
-                        __m512 r[4][2];
-                        for (int b = 0; b < 2; b++) {
-                            r[0][b] = d[0][b];
-                            r[1][b] = _mm512_add_ps(d[0][b], d[1][b]);
-                            r[2][b] = _mm512_sub_ps(d[0][b], d[1][b]);
-                            r[3][b] = _mm512_sub_ps(_mm512_setzero_ps(), d[1][b]);
-                        }
-                        for (int i = 0; i < 4; i++) {
-                            float *row = tmp + (i * 4 * 16 + l) * TWp + tw;
-                            _mm512_storeu_ps(row, r[i][0]);
-                            _mm512_storeu_ps(row + 16 * TWp, _mm512_add_ps(r[i][0], r[i][1]));
-                            _mm512_storeu_ps(row + 32 * TWp, _mm512_sub_ps(r[i][0], r[i][1]));
-                            _mm512_storeu_ps(row + 48 * TWp, _mm512_sub_ps(_mm512_setzero_ps(), r[i][1]));
-                        }
+                        __m512 v[16];
+                        grad_tile(d, v);
+                        for (int xi = 0; xi < 16; xi++)
+                            _mm512_storeu_ps(tmp + (xi * 16 + l) * TWp + tw, v[xi]);
                     }
                 }
                 for (int64_t tw = 0; tw < p->TW; tw += 16)
