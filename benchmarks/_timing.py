@@ -11,6 +11,20 @@ def best_time(fn: Callable[[], object], number: int, repeat: int = 5) -> float:
     return min(timeit.repeat(fn, number=number, repeat=repeat)) / number
 
 
+def best_times_interleaved(fns: dict[str, Callable[[], object]], number: int,
+                           repeat: int = 5) -> dict[str, float]:
+    """Seconds per call of each function: best of `repeat` runs of `number` calls,
+    the frameworks' runs taking turns, so that a slow spell of a shared machine
+    is not charged to one of them alone."""
+    for fn in fns.values():
+        fn()
+    best = {name: float("inf") for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            best[name] = min(best[name], timeit.timeit(fn, number=number) / number)
+    return best
+
+
 def try_import_torch():
     try:
         import torch

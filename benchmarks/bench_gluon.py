@@ -22,7 +22,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _timing import best_time, try_import_torch  # noqa: E402
+from _timing import best_times_interleaved, try_import_torch  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -184,11 +184,11 @@ def torch_runner(torch, net, x_np, y_np, train):
 
 # (group, label, model, input shape per sample, batch, train, timing number, repeat)
 CASES = [
-    ("mlp", "MLP 784-256-256-10 train", "mlp", (784,), 64, True, 20, 5),
-    ("mlp", "MLP 784-256-256-10 train", "mlp", (784,), 512, True, 5, 5),
-    ("lenet", "LeNet 1x28x28 train", "lenet", (1, 28, 28), 64, True, 3, 3),
-    ("resnet", "ResNet-18 3x32x32 infer", "resnet", (3, 32, 32), 32, False, 1, 3),
-    ("resnet", "ResNet-18 3x32x32 train", "resnet", (3, 32, 32), 32, True, 1, 2),
+    ("mlp", "MLP 784-256-256-10 train", "mlp", (784,), 64, True, 20, 7),
+    ("mlp", "MLP 784-256-256-10 train", "mlp", (784,), 512, True, 5, 7),
+    ("lenet", "LeNet 1x28x28 train", "lenet", (1, 28, 28), 64, True, 3, 7),
+    ("resnet", "ResNet-18 3x32x32 infer", "resnet", (3, 32, 32), 32, False, 2, 5),
+    ("resnet", "ResNet-18 3x32x32 train", "resnet", (3, 32, 32), 32, True, 1, 5),
 ]
 GX_MODELS = {"mlp": gx_mlp, "lenet": gx_lenet, "resnet": gx_resnet18}
 
@@ -198,10 +198,10 @@ def run_case(case, torch):
     rng = np.random.default_rng(0)
     x_np = rng.standard_normal((batch,) + shape).astype(np.float32)
     y_np = rng.integers(0, 10, size=batch).astype(np.float32)
-    rates = {"gluonx": batch / best_time(gx_runner(GX_MODELS[model](), x_np, y_np, train), number, repeat)}
+    steps = {"gluonx": gx_runner(GX_MODELS[model](), x_np, y_np, train)}
     if torch is not None:
-        tnet = torch_models(torch)[model]()
-        rates["torch"] = batch / best_time(torch_runner(torch, tnet, x_np, y_np, train), number, repeat)
+        steps["torch"] = torch_runner(torch, torch_models(torch)[model](), x_np, y_np, train)
+    rates = {name: batch / t for name, t in best_times_interleaved(steps, number, repeat).items()}
     unit = "img/s" if model == "resnet" else "samples/s"
     cells = ["%-26s batch %4d" % (label, batch)]
     cells += ["%s %10.1f %s" % (name, r, unit) for name, r in rates.items()]

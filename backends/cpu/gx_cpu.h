@@ -68,6 +68,9 @@ void gx_sgemm_packed(int64_t M, int64_t N, int64_t K, const float *Ap, int tb, c
                      int64_t ldb, int accum, float *C, int64_t ldc, float *bpanel);
 void gx_sgemm_prepacked(int64_t M, int64_t N, int64_t K, const float *Ap, const float *Bp,
                         int accum, float *C, int64_t ldc);
+int gx_sgemm_avx512_gemm(gx_context *ctx, int ta, int tb, int64_t M, int64_t N, int64_t K,
+                         const float *A, int64_t lda, const float *B, int64_t ldb, int accum,
+                         float *C, int64_t ldc);
 
 /* conv_winograd.c: y (N, F, OH, OW) = 3x3 stride-1 correlation of x (N, C,
  * H, W) zero-padded by (ph, pw), by Winograd F(2x2, 3x3).  flip: the kernel

@@ -157,6 +157,26 @@ static mat transposed(const mat *m)
     return t;
 }
 
+/* float32 products go to gluonx's own AVX-512 GEMM where OpenBLAS runs
+ * without AVX-512 (sgemm_avx512.c); 0: not taken, use BLAS. */
+static int own_f32(gx_context *ctx, int ta, int tb, int64_t M, int64_t N, int64_t K, double alpha,
+                   double beta, const float *A, int64_t lda, const float *B, int64_t ldb, float *C,
+                   int64_t ldc)
+{
+    if (alpha != 1.0 || (beta != 0.0 && beta != 1.0))
+        return 0;
+    return gx_sgemm_avx512_gemm(ctx, ta, tb, M, N, K, A, lda, B, ldb, beta == 1.0, C, ldc);
+}
+
+static int own_f64(gx_context *ctx, int ta, int tb, int64_t M, int64_t N, int64_t K, double alpha,
+                   double beta, const double *A, int64_t lda, const double *B, int64_t ldb,
+                   double *C, int64_t ldc)
+{
+    (void)ctx; (void)ta; (void)tb; (void)M; (void)N; (void)K; (void)alpha; (void)beta; (void)A;
+    (void)lda; (void)B; (void)ldb; (void)C; (void)ldc;
+    return 0;
+}
+
 #define DEFINE_BLAS_GEMM(SUF, T, PREFIX)                                                 \
     static int gemm_##SUF(gx_context *ctx, const gx_tensor *in, int32_t nin,             \
                           gx_tensor *out, int32_t nout, const void *attrs)               \
@@ -186,11 +206,14 @@ static mat transposed(const mat *m)
         }                                                                                \
         enum CBLAS_TRANSPOSE ta_ = tra ? CblasTrans : CblasNoTrans;                      \
         enum CBLAS_TRANSPOSE tb_ = trb ? CblasTrans : CblasNoTrans;                      \
-        for (int64_t q = 0; q < nb; q++)                                                 \
-            PREFIX(CblasRowMajor, ta_, tb_, (blasint)M, (blasint)N, (blasint)K,          \
-                   (T)alpha, (const T *)a.p + q * a.sbatch, (blasint)lda,                \
-                   (const T *)b.p + q * b.sbatch, (blasint)ldb, (T)beta,                 \
-                   (T *)c.p + q * c.sbatch, (blasint)ldc);                               \
+        for (int64_t q = 0; q < nb; q++) {                                               \
+            const T *aq = (const T *)a.p + q * a.sbatch, *bq = (const T *)b.p + q * b.sbatch; \
+            T *cq = (T *)c.p + q * c.sbatch;                                             \
+            if (!own_##SUF(ctx, tra, trb, M, N, K, alpha, beta, aq, lda, bq, ldb, cq, ldc)) \
+                PREFIX(CblasRowMajor, ta_, tb_, (blasint)M, (blasint)N, (blasint)K,      \
+                       (T)alpha, aq, (blasint)lda, bq, (blasint)ldb, (T)beta, cq,        \
+                       (blasint)ldc);                                                    \
+        }                                                                                \
         return GX_OK;                                                                    \
     }
 DEFINE_BLAS_GEMM(f32, float, scipy_cblas_sgemm)

@@ -1,16 +1,18 @@
-/* Single-threaded float32 GEMM for AVX-512 CPUs, used by convolution
- * (conv.c) on each thread's cache-resident blocks when OpenBLAS itself runs
- * without AVX-512 (see gx_sgemm_avx512_available).
+/* float32 GEMM for AVX-512 CPUs, used where OpenBLAS itself runs without
+ * AVX-512 (see gx_sgemm_avx512_available): by convolution (conv.c, one
+ * single-threaded product per thread on cache-resident blocks; Winograd's
+ * 16 products in conv_winograd.c) and by the gemm kernel (linalg.c, through
+ * gx_sgemm_avx512_gemm on all threads).
  *
- * The weight is packed once per convolution call and shared by the threads;
- * the micro-kernel alone reaches ~245 GFLOP/s per Zen 5 core on
+ * The micro-kernel alone reaches ~245 GFLOP/s per Zen 5 core on
  * (64 x 576) @ (576 x 256), against ~120 for OpenBLAS's AVX2 kernels.
- * GLUONX_CONV_GEMM=blas or =avx512 forces either path (tests use it).
+ * GLUONX_SGEMM=blas or =avx512 forces either path (tests use it).
  *
  * Layout: A is packed into panels of MR = 12 rows ([panel][k][12], zero rows
  * past M); B is packed one panel of NR = 32 columns at a time ([k][32]) for a
  * block of KC depths, and stays in L1 while every A panel passes over it.
  * The 12 x 32 micro-tile of C lives in 24 zmm registers. */
+#include <omp.h>
 #include <stdlib.h>
 
 #include "gx_cpu.h"
@@ -42,7 +44,7 @@ int gx_sgemm_avx512_available(void)
     static int cached = -1;
     if (cached < 0) {
         __builtin_cpu_init();
-        const char *force = getenv("GLUONX_CONV_GEMM");
+        const char *force = getenv("GLUONX_SGEMM");
         const char *core = scipy_openblas_get_corename();
         int blas512 = core && (strstr(core, "kylake") || strstr(core, "ooperlake") ||
                                strstr(core, "apphire") || strstr(core, "Zen4") ||
@@ -220,6 +222,57 @@ void gx_sgemm_prepacked(int64_t M, int64_t N, int64_t K, const float *Ap, const 
                         accum || k0 > 0, C, ldc);
 }
 
+/* C (M x N, ldc) = op(A) . op(B) (+ C when accum) on the OpenMP threads: the
+ * gemm kernel's float32 path (linalg.c) where OpenBLAS runs without AVX-512
+ * (gx_sgemm_avx512_available).  A is packed once, in parallel; then each
+ * thread takes a run of column panels (or of row panels, when C has few
+ * columns).  Returns 0, having done nothing, where it does not apply (small
+ * products, inside a parallel region, no scratch memory): the caller uses
+ * BLAS. */
+int gx_sgemm_avx512_gemm(gx_context *ctx, int ta, int tb, int64_t M, int64_t N, int64_t K,
+                         const float *A, int64_t lda, const float *B, int64_t ldb, int accum,
+                         float *C, int64_t ldc)
+{
+    /* below 2^24 multiply-adds OpenBLAS's AVX2 kernels were as fast (MLP
+     * 784-256-256-10 at batch 64: 70k samples/s with BLAS, 62k all here; at
+     * batch 512: 125k with BLAS, 178k here) */
+    if (!gx_sgemm_avx512_available() || omp_in_parallel() || K == 0 ||
+        (double)M * (double)N * (double)K < (double)(1 << 24))
+        return 0;
+    int64_t mpanels = (M + MR - 1) / MR, npanels = (N + NR - 1) / NR;
+    int nt = omp_get_max_threads();
+    float *Ap = (float *)ctx->scratch_alloc(ctx, gx_sgemm_packed_a_floats(M, K) * sizeof(float));
+    float *bp = (float *)ctx->scratch_alloc(ctx, gx_sgemm_b_panel_floats() * (size_t)nt * sizeof(float));
+    if (Ap == NULL || bp == NULL)
+        return 0;
+    int by_cols = npanels >= nt || npanels >= mpanels;
+#pragma omp parallel num_threads(nt) if (nt > 1)
+    {
+        int tid = omp_get_thread_num(), n = omp_get_num_threads();
+#pragma omp for schedule(static)
+        for (int64_t pi = 0; pi < mpanels; pi++) {
+            int64_t i0 = pi * MR;
+            gx_sgemm_pack_a(ta, M - i0 < MR ? M - i0 : MR, K, ta ? A + i0 : A + i0 * lda, lda,
+                            Ap + pi * K * MR);
+        }
+        float *panel = bp + (size_t)tid * gx_sgemm_b_panel_floats();
+        if (by_cols) {
+            int64_t per = (npanels + n - 1) / n * NR, j0 = tid * per;
+            int64_t nj = N - j0 < per ? N - j0 : per;
+            if (nj > 0)
+                gx_sgemm_packed(M, nj, K, Ap, tb, tb ? B + j0 * ldb : B + j0, ldb, accum, C + j0,
+                                ldc, panel);
+        } else {
+            int64_t per = (mpanels + n - 1) / n, p0 = tid * per;
+            int64_t mi = M - p0 * MR < per * MR ? M - p0 * MR : per * MR;
+            if (mi > 0)
+                gx_sgemm_packed(mi, N, K, Ap + p0 * K * MR, tb, B, ldb, accum, C + p0 * MR * ldc,
+                                ldc, panel);
+        }
+    }
+    return 1;
+}
+
 #else
 
 int gx_sgemm_avx512_cpu(void) { return 0; }
@@ -241,6 +294,14 @@ void gx_sgemm_prepacked(int64_t M, int64_t N, int64_t K, const float *Ap, const 
                         int accum, float *C, int64_t ldc)
 {
     (void)M; (void)N; (void)K; (void)Ap; (void)Bp; (void)accum; (void)C; (void)ldc;
+}
+int gx_sgemm_avx512_gemm(gx_context *ctx, int ta, int tb, int64_t M, int64_t N, int64_t K,
+                         const float *A, int64_t lda, const float *B, int64_t ldb, int accum,
+                         float *C, int64_t ldc)
+{
+    (void)ctx; (void)ta; (void)tb; (void)M; (void)N; (void)K; (void)A; (void)lda; (void)B;
+    (void)ldb; (void)accum; (void)C; (void)ldc;
+    return 0;
 }
 
 #endif

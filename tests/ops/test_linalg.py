@@ -140,3 +140,45 @@ def test_empty_and_k0():
     assert mx.nd.dot(mx.nd.ones((0, 3)), mx.nd.ones((3, 4))).shape == (0, 4)
     r = mx.nd.dot(mx.nd.ones((2, 0)), mx.nd.ones((0, 3)))
     np.testing.assert_array_equal(r.asnumpy(), np.zeros((2, 3)))
+
+
+_BIG_PRODUCTS = r"""
+import numpy as np, gluonx as mx
+rng = np.random.default_rng(0)
+def check(got, want):
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4 * float(np.abs(want).max()))
+# >= 2^24 multiply-adds (gluonx's own AVX-512 GEMM when OpenBLAS lacks AVX-512), sides that
+# are not multiples of the 12 x 32 tile, depths past one 256-deep block, row- and column-split
+for m, k, n in [(301, 517, 203), (3000, 300, 25), (37, 700, 1100)]:
+    for ta in (False, True):
+        for tb in (False, True):
+            a = rng.standard_normal((k, m) if ta else (m, k)).astype("f4")
+            b = rng.standard_normal((n, k) if tb else (k, n)).astype("f4")
+            got = mx.nd.dot(mx.nd.array(a), mx.nd.array(b), transpose_a=ta, transpose_b=tb).asnumpy()
+            check(got, (a.T if ta else a).astype("f8") @ (b.T if tb else b).astype("f8"))
+a = rng.standard_normal((3, 300, 200)).astype("f4"); b = rng.standard_normal((3, 200, 310)).astype("f4")
+check(mx.nd.batch_dot(mx.nd.array(a), mx.nd.array(b)).asnumpy(), a.astype("f8") @ b.astype("f8"))
+c = rng.standard_normal((3, 300, 310)).astype("f4")
+for alpha, beta in [(1.0, 1.0), (0.5, 2.0), (1.0, 0.0)]:
+    got = mx.nd.linalg.gemm(mx.nd.array(a), mx.nd.array(b), mx.nd.array(c), alpha=alpha, beta=beta).asnumpy()
+    check(got, alpha * (a.astype("f8") @ b.astype("f8")) + beta * c)
+x = rng.standard_normal((512, 784)).astype("f4"); w = rng.standard_normal((256, 784)).astype("f4")
+bias = rng.standard_normal(256).astype("f4")
+got = mx.nd.FullyConnected(mx.nd.array(x), mx.nd.array(w), mx.nd.array(bias), num_hidden=256).asnumpy()
+check(got, x.astype("f8") @ w.T.astype("f8") + bias)
+print("ok")
+"""
+
+
+@pytest.mark.parametrize("path", ["blas", "avx512"])
+def test_float32_large_products_both_gemm_paths(path):
+    """Large float32 products through OpenBLAS and through gluonx's AVX-512 GEMM
+    (taken where OpenBLAS runs without AVX-512) agree with float64 NumPy."""
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ, GLUONX_SGEMM=path)
+    r = subprocess.run([sys.executable, "-c", _BIG_PRODUCTS], env=env, capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip() == "ok"

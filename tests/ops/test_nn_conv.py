@@ -400,7 +400,7 @@ def test_float32_gemm_paths(path, winograd):
     with float64 results: forward, image gradient and weight gradient."""
     import subprocess
     import sys
-    env = dict(os.environ, GLUONX_CONV_GEMM=path, GLUONX_CONV_WINOGRAD=winograd)
+    env = dict(os.environ, GLUONX_SGEMM=path, GLUONX_CONV_WINOGRAD=winograd)
     r = subprocess.run([sys.executable, "-c", _PATH_CHECK], env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.strip() == "ok"
