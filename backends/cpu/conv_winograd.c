@@ -1,6 +1,7 @@
 /* 3x3 stride-1 float32 convolution by Winograd F(2x2, 3x3), for AVX-512
  * CPUs: conv_forward and conv_transpose (conv.c) come here for ungrouped 2-D
- * 3x3 kernels with stride and dilation 1, which is most of a ResNet.
+ * 3x3 kernels with stride and dilation 1, which is most of a ResNet, and so
+ * does conv_weight_grad (the weight gradient, further down).
  *
  * Each 2x2 block ("tile") of outputs is computed from a 4x4 block of inputs
  * as Y = A^T [ (G g G^T) .* (B^T d B) ] A, so a tile costs 16 products per
@@ -13,10 +14,12 @@
  * left operand (sgemm_avx512.c); V is written by the input transform straight
  * into the micro-kernel's packed right-operand layout, so nothing is copied
  * twice.  Blocks of tiles (whole tile rows of one image, or whole small
- * images) go to the OpenMP threads; a block's V is about 1 MiB, so it is
- * still in the core's L2/L3 when its GEMMs read it.
+ * images; 128 tiles or more, about 512 KiB of V where channels are few) go
+ * to the OpenMP threads, so a block's V is still in the core's L2/L3 when its
+ * GEMMs read it.
  *
- * The input and output transforms run 16 tiles of a tile row per vector.
+ * The input and output transforms run 16 tiles of a tile row per vector, or
+ * on small maps 16 gathered tiles.
  * Rounding differs from im2col + GEMM by a few float32 ulps of the inputs'
  * magnitude (the transforms add and subtract up to 4 inputs); tests compare
  * both paths with float64 results.  GLUONX_CONV_WINOGRAD=0 turns it off. */
