@@ -364,6 +364,23 @@ static float *packed_weight(gx_context *ctx, const geom *g, int ta, const char *
     return ap; /* NULL (out of memory): the BLAS path needs none */
 }
 
+/* What conv_forward and conv_transpose both set up for their weight
+ * products (ta: with the weight transposed): the plan, the packed weight
+ * (*ap, *pa floats per group; NULL on the BLAS path) and per-thread
+ * scratch for a block's column matrix, a group's gathered small side and a
+ * micro-kernel B panel (slots 0, 1 and 3). */
+static int setup_weight_products(gx_context *ctx, const char *name, const geom *g, int ta,
+                                 const char *w, plan *p, float **ap, size_t *pa, scratch *sc)
+{
+    *p = make_plan(g, GX_CONV_BLOCK_COLS);
+    *pa = 0;
+    *ap = packed_weight(ctx, g, ta, w, pa);
+    size_t sizes[SCRATCH_SLOTS] = {p->direct ? 0 : (size_t)(g->C * g->klen * p->width * g->isz),
+                                   p->gsz > 1 ? (size_t)(g->F * p->width * g->isz) : 0, 0,
+                                   *ap ? gx_sgemm_b_panel_floats() * sizeof(float) : 0, 0};
+    return thread_scratch(ctx, name, p->threads, sizes, sc);
+}
+
 /* C (M x N) = op(w_g) @ B for one channel group (ta: the weight's transpose,
  * M = CKg): the packed micro-kernel when apg is the packed weight, else BLAS. */
 static void weight_product(const geom *g, int ta, const float *apg, const char *wg, int64_t M,
@@ -407,15 +424,12 @@ static int conv_forward(gx_context *ctx, const gx_tensor *in, int32_t nin, gx_te
                                 g.out[2], g.p[1], g.p[2], (const float *)x, (const float *)w, 0,
                                 (float *)y);
     const plane_ops *ops = ops_of(g.dtype);
-    plan p = make_plan(&g, GX_CONV_BLOCK_COLS);
     int64_t R = g.out[0] * g.out[1], Cg = g.C / g.G, Fg = g.F / g.G, CKg = Cg * g.klen;
-    size_t pa = 0;
-    float *ap = packed_weight(ctx, &g, 0, w, &pa);
-    size_t sizes[SCRATCH_SLOTS] = {p.direct ? 0 : (size_t)(g.C * g.klen * p.width * g.isz),
-                                   p.gsz > 1 ? (size_t)(g.F * p.width * g.isz) : 0, 0,
-                                   ap ? gx_sgemm_b_panel_floats() * sizeof(float) : 0, 0};
+    plan p;
+    float *ap;
+    size_t pa;
     scratch sc;
-    if ((st = thread_scratch(ctx, "conv_forward", p.threads, sizes, &sc)) != GX_OK)
+    if ((st = setup_weight_products(ctx, "conv_forward", &g, 0, w, &p, &ap, &pa, &sc)) != GX_OK)
         return st;
     RUN_BLOCKS(p, R, {
         char *col = buf(&sc, tid, 0), *tmp = buf(&sc, tid, 1);
@@ -460,15 +474,12 @@ static int conv_transpose(gx_context *ctx, const gx_tensor *in, int32_t nin, gx_
                                 g.in[2], 2 - g.p[1], 2 - g.p[2], (const float *)y, (const float *)w, 1,
                                 (float *)x);
     const plane_ops *ops = ops_of(g.dtype);
-    plan p = make_plan(&g, GX_CONV_BLOCK_COLS);
     int64_t R = g.out[0] * g.out[1], Cg = g.C / g.G, Fg = g.F / g.G, CKg = Cg * g.klen;
-    size_t pa = 0;
-    float *ap = packed_weight(ctx, &g, 1, w, &pa);
-    size_t sizes[SCRATCH_SLOTS] = {p.direct ? 0 : (size_t)(g.C * g.klen * p.width * g.isz),
-                                   p.gsz > 1 ? (size_t)(g.F * p.width * g.isz) : 0, 0,
-                                   ap ? gx_sgemm_b_panel_floats() * sizeof(float) : 0, 0};
+    plan p;
+    float *ap;
+    size_t pa;
     scratch sc;
-    if ((st = thread_scratch(ctx, "conv_transpose", p.threads, sizes, &sc)) != GX_OK)
+    if ((st = setup_weight_products(ctx, "conv_transpose", &g, 1, w, &p, &ap, &pa, &sc)) != GX_OK)
         return st;
     size_t image_bytes = (size_t)(g.C * g.plane_in * g.isz);
     RUN_BLOCKS(p, R, {
