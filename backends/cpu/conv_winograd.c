@@ -188,19 +188,33 @@ AVX512 static void row_transform(const wplan *p, const float *plane, int64_t th,
     }
 }
 
+/* Lanes [0, 16) and [16, 32) of a run of 32 floats of which the first n
+ * (n > 0) are wanted: the masks for its two vectors. */
+static inline void run_masks(int64_t n, __mmask16 *lo, __mmask16 *hi)
+{
+    *lo = (__mmask16)(n >= 16 ? 0xFFFFu : (1u << n) - 1);
+    *hi = (__mmask16)(n <= 16 ? 0u : n >= 32 ? 0xFFFFu : (1u << (n - 16)) - 1);
+}
+
+/* The even and odd elements of the 32 floats a, b (a first). */
+AVX512 static inline void deinterleave(__m512 a, __m512 b, __m512 *even, __m512 *odd)
+{
+    const __m512i e = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i o = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    *even = _mm512_permutex2var_ps(a, e, b);
+    *odd = _mm512_permutex2var_ps(a, o, b);
+}
+
 /* The 16 transformed values (d B, after the rows' B^T) of tiles tw ..
  * tw + 15 of a tile row from its row transforms R (row stride RW): tile k's
  * columns are 2 (tw + k) + {0, 1, 2, 3}, split into even and odd lanes. */
 AVX512 static inline void col_transform(const float *R, int64_t RW, int64_t tw, __m512 v[16])
 {
-    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
     for (int i = 0; i < 4; i++) {
         const float *r = R + i * RW + 2 * tw;
-        __m512 a = _mm512_loadu_ps(r), b = _mm512_loadu_ps(r + 16);
-        __m512 a2 = _mm512_loadu_ps(r + 2), b2 = _mm512_loadu_ps(r + 18);
-        __m512 e = _mm512_permutex2var_ps(a, even, b), o = _mm512_permutex2var_ps(a, odd, b);
-        __m512 e2 = _mm512_permutex2var_ps(a2, even, b2), o2 = _mm512_permutex2var_ps(a2, odd, b2);
+        __m512 e, o, e2, o2;
+        deinterleave(_mm512_loadu_ps(r), _mm512_loadu_ps(r + 16), &e, &o);
+        deinterleave(_mm512_loadu_ps(r + 2), _mm512_loadu_ps(r + 18), &e2, &o2);
         v[i * 4 + 0] = _mm512_sub_ps(e, e2);
         v[i * 4 + 1] = _mm512_add_ps(o, e2);
         v[i * 4 + 2] = _mm512_sub_ps(e2, o);
@@ -401,9 +415,8 @@ AVX512 static void transform_output(const wplan *p, const float *M, int64_t T, i
                     for (int xi = 0; xi < 16; xi++)
                         m[xi] = _mm512_maskz_loadu_ps(mk, M + xi * per_xi + f * T + t + tw);
                     output_tile(m, out);
-                    int64_t cols = OW - 2 * tw < 32 ? OW - 2 * tw : 32;
-                    __mmask16 m_lo = (__mmask16)(cols >= 16 ? 0xFFFFu : (1u << cols) - 1);
-                    __mmask16 m_hi = (__mmask16)(cols <= 16 ? 0u : (1u << (cols - 16)) - 1);
+                    __mmask16 m_lo, m_hi;
+                    run_masks(OW - 2 * tw, &m_lo, &m_hi);
                     for (int a = 0; a < 2 && 2 * th + a < p->OH; a++) {
                         float *row = img + (2 * th + a) * OW + 2 * tw;
                         _mm512_mask_storeu_ps(row, m_lo, _mm512_permutex2var_ps(out[a][0], lo, out[a][1]));
@@ -541,8 +554,6 @@ AVX512 static void pack_grad_by_tile(const wplan *p, const float *dy, int64_t n0
                                      int64_t th0, int64_t th1, int64_t T, float *A, size_t per_xi,
                                      float *tmp, int64_t TWp)
 {
-    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
     int64_t F = p->F, OW = p->OW, t = 0;
     for (int64_t xi = 0; xi < 16; xi++) /* lanes MR..15 of every transpose stay zero */
         for (int l = MR; l < 16; l++)
@@ -578,9 +589,8 @@ AVX512 static void pack_grad_by_tile(const wplan *p, const float *dy, int64_t n0
                     int64_t f = f0 + l;
                     const float *plane = dy + ((n0 + j) * F + f) * p->OH * OW;
                     for (int64_t tw = 0; tw < p->TW; tw += 16) {
-                        int64_t cols = OW - 2 * tw < 32 ? OW - 2 * tw : 32;
-                        __mmask16 m_lo = (__mmask16)(cols >= 16 ? 0xFFFFu : (1u << cols) - 1);
-                        __mmask16 m_hi = (__mmask16)(cols <= 16 ? 0u : (1u << (cols - 16)) - 1);
+                        __mmask16 m_lo, m_hi;
+                        run_masks(OW - 2 * tw, &m_lo, &m_hi);
                         __m512 d[2][2]; /* [row][column parity], 16 tiles */
                         for (int a = 0; a < 2; a++) {
                             __m512 lo = _mm512_setzero_ps(), hi = _mm512_setzero_ps();
@@ -589,8 +599,7 @@ AVX512 static void pack_grad_by_tile(const wplan *p, const float *dy, int64_t n0
                                 lo = _mm512_maskz_loadu_ps(m_lo, row);
                                 hi = _mm512_maskz_loadu_ps(m_hi, row + 16);
                             }
-                            d[a][0] = _mm512_permutex2var_ps(lo, even, hi);
-                            d[a][1] = _mm512_permutex2var_ps(lo, odd, hi);
+                            deinterleave(lo, hi, &d[a][0], &d[a][1]);
                         }
                         __m512 v[16];
                         grad_tile(d, v);
