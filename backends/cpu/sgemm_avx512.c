@@ -233,9 +233,10 @@ int gx_sgemm_avx512_gemm(gx_context *ctx, int ta, int tb, int64_t M, int64_t N, 
                          const float *A, int64_t lda, const float *B, int64_t ldb, int accum,
                          float *C, int64_t ldc)
 {
-    /* below 2^24 multiply-adds OpenBLAS's AVX2 kernels were as fast (MLP
-     * 784-256-256-10 at batch 64: 70k samples/s with BLAS, 62k all here; at
-     * batch 512: 125k with BLAS, 178k here) */
+    /* below 2^24 multiply-adds OpenBLAS's AVX2 kernels were faster: MLP
+     * 784-256-256-10 training at batch 64 ran at 58k samples/s with every
+     * product here against 68k with BLAS (at batch 512: 165k against 117k;
+     * DEVELOPERS.md, "Threads") */
     if (!gx_sgemm_avx512_available() || omp_in_parallel() || K == 0 ||
         (double)M * (double)N * (double)K < (double)(1 << 24))
         return 0;
