@@ -685,3 +685,40 @@ def launch(str kernel, list inputs, list outputs, bytes attrs=None, str opname=N
                <const char *>attrs if attrs is not None else NULL, work, opname or kernel,
                tuple(inputs), inputs, outputs)
     return outputs
+
+
+# ---- what OpDef.invoke needs (gluonx/ops/registry.py) ---------------------------------
+
+def shapes_dtypes(list inputs):
+    """([shape or None], [dtype name or None]) of an op's inputs (None for a
+    missing optional input or a number)."""
+    cdef list shapes = []
+    cdef list dtypes = []
+    cdef NDArray a
+    for x in inputs:
+        if isinstance(x, NDArray):
+            a = <NDArray>x
+            shapes.append(tuple([a._shape[i] for i in range(a._ndim)]))
+            dtypes.append(DTYPE_NAMES[a._dtype])
+        else:
+            shapes.append(None)
+            dtypes.append(None)
+    return shapes, dtypes
+
+
+def first_context(list inputs):
+    """The Context of the first NDArray input (None if there is none)."""
+    for x in inputs:
+        if isinstance(x, NDArray):
+            return make_context((<NDArray>x)._dev_type, (<NDArray>x)._dev_id)
+    return None
+
+
+def alloc_outputs(list shapes, list dtypes, ctx):
+    """Fresh contiguous outputs for inferred shapes and dtype names."""
+    dev_type, dev_id = context_ids(ctx)
+    cdef list outs = []
+    for s, d in zip(shapes, dtypes):
+        outs.append(new_array_t(tuple(s), _NAME_TO_FLAG[d] if isinstance(d, str) else dtype_flag(d),
+                                dev_type, dev_id))
+    return outs

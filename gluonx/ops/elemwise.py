@@ -21,6 +21,7 @@ from gluonx._core import ndarray as _c
 from gluonx._core.ndarray import NDArray
 from gluonx.base import MXNetTypeError, MXNetValueError
 from gluonx.ops.registry import Attr, OpDef, register
+from gluonx.ops.shape_rules import broadcast, same, same_dtype
 
 # ---- unary ----------------------------------------------------------------------
 # (name, NDArray method?, aliases, doc)
@@ -73,14 +74,14 @@ _UNARY = (
 
 
 def _make_unary(kernel):
-    def compute(data, out=None):
-        return _c.unary(kernel, data, out=out, opname=kernel)
+    def compute(data, out):
+        _c.unary(kernel, data, out=out, opname=kernel)
     compute.__name__ = "_" + kernel
     return compute
 
 
 for _name, _method, _aliases, _doc in _UNARY:
-    register(OpDef(_name, _make_unary(_name), aliases=_aliases, method=_name if _method else None,
+    register(OpDef(_name, _make_unary(_name), infer=same, aliases=_aliases, method=_name if _method else None,
                    fast=_c.UnaryFn(_name, _name),
                    doc="%s\n\n>>> mx.nd.%s(mx.nd.array([0.5, 1.0, 2.0]))" % (_doc, _name)))
 
@@ -119,16 +120,22 @@ def _py_mod(a, b):
     return 0 if b == 0 else a % b
 
 
-def _make_broadcast(kernel, opname):
-    def compute(lhs, rhs, out=None):
-        return _c.binary(kernel, lhs, rhs, out=out, opname=opname)
-    compute.__name__ = "_" + opname
-    return compute
+def _binary_infer(opname, strict=False):
+    """Rule of a binary op: broadcast shapes (equal ones when `strict`), one
+    dtype; a number operand (shape None) takes the array's."""
+    def infer(a, shapes, dtypes):
+        known = [s for s in shapes if s is not None]
+        if strict and len(known) == 2 and known[0] != known[1]:
+            raise MXNetValueError("Operator %s: shapes %s and %s differ; elemwise operators need equal "
+                                  "shapes (the broadcast_* operators broadcast)" % (opname, known[0], known[1]))
+        shape = broadcast(opname, known[0], known[1]) if len(known) == 2 else known[0]
+        return [shape], [same_dtype(opname, dtypes, ("lhs", "rhs"), shapes)]
+    return infer
 
 
-def _make_strict(kernel, opname):
-    def compute(lhs, rhs, out=None):
-        return _c.binary(kernel, lhs, rhs, out=out, opname=opname, strict=True)
+def _make_binary(kernel, opname, strict=False):
+    def compute(lhs, rhs, out):
+        _c.binary(kernel, lhs, rhs, out=out, opname=opname, strict=strict)
     compute.__name__ = "_" + opname
     return compute
 
@@ -138,14 +145,17 @@ def _is_number(v):
 
 
 def _make_scalar_ok(kernel, opname, pyop):
+    """lhs (op) rhs where either side may be a number; two numbers give a
+    Python number, as in MXNet."""
     def compute(lhs, rhs, out=None):
         if isinstance(lhs, NDArray) or isinstance(rhs, NDArray):
             for side, v in (("lhs", lhs), ("rhs", rhs)):
                 if not isinstance(v, NDArray) and not _is_number(v):
                     raise MXNetTypeError("Operator %s: %s must be an NDArray or a number, got %s"
                                          % (opname, side, type(v).__name__))
-            return _c.binary(kernel, lhs, rhs, out=out, opname=opname)
-        if _is_number(lhs) and _is_number(rhs):  # MXNet returns a Python number here
+            _c.binary(kernel, lhs, rhs, out=out, opname=opname)
+            return out
+        if _is_number(lhs) and _is_number(rhs):
             return pyop(lhs, rhs)
         raise MXNetTypeError("Operator %s: expected NDArrays or numbers, got %s and %s"
                              % (opname, type(lhs).__name__, type(rhs).__name__))
@@ -155,19 +165,63 @@ def _make_scalar_ok(kernel, opname, pyop):
 
 for _kernel, _baliases, _plain, _pyop, _doc in _BINARY:
     _bname = "broadcast_" + _kernel
-    register(OpDef(_bname, _make_broadcast(_kernel, _bname), inputs=("lhs", "rhs"), aliases=_baliases,
+    register(OpDef(_bname, _make_binary(_kernel, _bname), infer=_binary_infer(_bname), inputs=("lhs", "rhs"),
+                   aliases=_baliases,
                    doc="%s, with NumPy broadcasting.\n\n>>> mx.nd.%s(mx.nd.ones((2, 1)), mx.nd.ones((3,))).shape\n"
                        "(2, 3)" % (_doc.capitalize(), _bname)))
     if _kernel in _STRICT:
         _ename = "elemwise_" + _kernel
-        register(OpDef(_ename, _make_strict(_kernel, _ename), inputs=("lhs", "rhs"), aliases=_STRICT[_kernel],
+        register(OpDef(_ename, _make_binary(_kernel, _ename, strict=True), infer=_binary_infer(_ename, True),
+                       inputs=("lhs", "rhs"), aliases=_STRICT[_kernel],
                        doc="%s; both inputs must have the same shape.\n\n"
                            ">>> mx.nd.%s(mx.nd.ones(3), mx.nd.ones(3))" % (_doc.capitalize(), _ename)))
     _first, _rest = _plain[0], _plain[1:]
-    register(OpDef(_first, _make_scalar_ok(_kernel, _first, _pyop or _py_mod), inputs=("lhs", "rhs"),
-                   aliases=_rest, scalar_inputs=True,
+    register(OpDef(_first, _make_scalar_ok(_kernel, _first, _pyop or _py_mod), infer=_binary_infer(_first),
+                   inputs=("lhs", "rhs"), aliases=_rest, scalar_inputs=True,
                    doc="%s; either side may be a number, arrays broadcast.\n\n"
                        ">>> mx.nd.%s(mx.nd.array([1, 4]), 2)" % (_doc.capitalize(), _first)))
+
+
+# ---- array (op) scalar: MXNet's _plus_scalar family ----------------------------------------
+# What Symbol arithmetic with a number records (x + 2 is _plus_scalar(x, scalar=2)), and the
+# nodes of MXNet graph files.  (name, kernel, scalar on the left?, MXNet alias)
+_SCALAR = (
+    ("_plus_scalar", "add", False, "_PlusScalar"), ("_minus_scalar", "sub", False, "_MinusScalar"),
+    ("_rminus_scalar", "sub", True, "_RMinusScalar"), ("_mul_scalar", "mul", False, "_MulScalar"),
+    ("_div_scalar", "div", False, "_DivScalar"), ("_rdiv_scalar", "div", True, "_RDivScalar"),
+    ("_mod_scalar", "mod", False, "_ModScalar"), ("_rmod_scalar", "mod", True, "_RModScalar"),
+    ("_power_scalar", "power", False, "_PowerScalar"), ("_rpower_scalar", "power", True, "_RPowerScalar"),
+    ("_maximum_scalar", "maximum", False, "_MaximumScalar"),
+    ("_minimum_scalar", "minimum", False, "_MinimumScalar"), ("_hypot_scalar", "hypot", False, "_HypotScalar"),
+    ("_equal_scalar", "equal", False, "_EqualScalar"), ("_not_equal_scalar", "not_equal", False, "_NotEqualScalar"),
+    ("_greater_scalar", "greater", False, "_GreaterScalar"),
+    ("_greater_equal_scalar", "greater_equal", False, "_GreaterEqualScalar"),
+    ("_lesser_scalar", "lesser", False, "_LesserScalar"),
+    ("_lesser_equal_scalar", "lesser_equal", False, "_LesserEqualScalar"),
+    ("_logical_and_scalar", "logical_and", False, "_LogicalAndScalar"),
+    ("_logical_or_scalar", "logical_or", False, "_LogicalOrScalar"),
+    ("_logical_xor_scalar", "logical_xor", False, "_LogicalXorScalar"),
+)
+SCALAR_OPS = {name: (kernel, left) for name, kernel, left, _ in _SCALAR}
+
+
+def _make_scalar_op(kernel, opname, left):
+    def compute(data, out, scalar, is_int=False):
+        v = int(scalar) if is_int and float(scalar).is_integer() else scalar
+        if left:
+            _c.binary(kernel, v, data, out=out, opname=opname)
+        else:
+            _c.binary(kernel, data, v, out=out, opname=opname)
+    compute.__name__ = "_" + opname
+    return compute
+
+
+for _name, _kernel, _left, _alias in _SCALAR:
+    register(OpDef(_name, _make_scalar_op(_kernel, _name, _left), infer=same, aliases=(_alias,),
+                   attrs=(Attr("scalar", "float", 1.0, "The number."),
+                          Attr("is_int", "bool", False, "Whether the number is an integer.")),
+                   doc="data %s scalar%s (MXNet's %s)." % (_kernel, " with the scalar on the left" if _left else "",
+                                                           _alias)))
 
 
 # ---- floor division (NDArray // ; MXNet 1.x has no floor_divide, NumPy's semantics) ------------
@@ -183,13 +237,13 @@ def _py_floordiv(a, b):
 
 def _floor_divide_grad(node, dy):
     # piecewise constant: zero gradient (as MXNet's floor)
-    from gluonx.ops.gradutil import nd
-    return tuple(nd().zeros_like(v) if isinstance(v, NDArray) and node.parents[i] is not None else None
+    return tuple(_c.full(v.shape, 0, v.dtype, v.context) if isinstance(v, NDArray) and node.parents[i] is not None else None
                  for i, v in enumerate(node.inputs))
 
 
-register(OpDef("floor_divide", _make_scalar_ok("floor_div", "floor_divide", _py_floordiv), inputs=("lhs", "rhs"),
-               scalar_inputs=True, grad=_floor_divide_grad,
+register(OpDef("floor_divide", _make_scalar_ok("floor_div", "floor_divide", _py_floordiv),
+               infer=_binary_infer("floor_divide"), inputs=("lhs", "rhs"), scalar_inputs=True,
+               grad=_floor_divide_grad,
                doc="lhs // rhs rounded toward -inf (NumPy's floor_divide; x // 0 == 0 for integers, inf or "
                    "nan for floats); either side may be a number, arrays broadcast.  NDArray's ``//``.\n\n"
                    ">>> mx.nd.floor_divide(mx.nd.array([7, -7], dtype='int32'), 2).asnumpy()\n"
@@ -200,71 +254,63 @@ register(OpDef("floor_divide", _make_scalar_ok("floor_div", "floor_divide", _py_
 _CLIP = struct.Struct("=dd")  # gx_clip_attrs
 
 
-def _clip(data, a_min, a_max, out=None):
-    return _c.unary_with_attrs("clip", data, _CLIP.pack(a_min, a_max), out=out, opname="clip",
-                               attrs_obj={"a_min": a_min, "a_max": a_max})
+def _clip(data, out, a_min, a_max):
+    _c.unary_with_attrs("clip", data, _CLIP.pack(a_min, a_max), out=out, opname="clip")
 
 
-register(OpDef("clip", _clip, attrs=(Attr("a_min", "float"), Attr("a_max", "float")), method="clip",
+register(OpDef("clip", _clip, infer=same, attrs=(Attr("a_min", "float"), Attr("a_max", "float")), method="clip",
                doc="Clips values to [a_min, a_max].\n\n"
                    ">>> mx.nd.clip(mx.nd.array([-2, 0.5, 3]), -1, 1).asnumpy()\n"
                    "array([-1. ,  0.5,  1. ], dtype=float32)"))
 
 
-def _where(condition, x, y, out=None):
-    if x.shape != y.shape:
-        raise MXNetValueError("Operator where: x and y must have the same shape, got %s and %s"
-                              % (x.shape, y.shape))
-    if x.dtype != y.dtype:
-        raise MXNetTypeError("Operator where: x and y must have the same dtype, got %s and %s"
-                             % (np.dtype(x.dtype).name, np.dtype(y.dtype).name))
+def _where_infer(a, shapes, dtypes):
+    cs, xs, ys = shapes
+    if xs != ys:
+        raise MXNetValueError("Operator where: x and y must have the same shape, got %s and %s" % (xs, ys))
+    dt = same_dtype("where", dtypes[1:], ("x", "y"), shapes[1:])
+    if cs != xs and not (len(cs) == 1 and len(xs) >= 1 and cs[0] == xs[0]):
+        raise MXNetValueError("Operator where: condition has shape %s; it must be %s or (%d,)"
+                              % (cs, xs, xs[0] if xs else 1))
+    return [xs], [dt]
+
+
+def _where(condition, x, y, out):
     if condition.context != x.context or y.context != x.context:
         raise MXNetValueError("Operator where: inputs are on different devices (%s, %s, %s)"
                               % (condition.context, x.context, y.context))
     cond = condition
     if condition.shape != x.shape:
-        if condition.ndim == 1 and x.ndim >= 1 and condition.shape[0] == x.shape[0]:
-            cond = _c.as_strided(condition, x.shape, (condition.strides[0],) + (0,) * (x.ndim - 1))
-        else:
-            raise MXNetValueError("Operator where: condition has shape %s; it must be %s or (%d,)"
-                                  % (condition.shape, x.shape, x.shape[0] if x.ndim else 1))
-    if out is None:
-        o = _c.empty_like(x)
-    else:
-        if not isinstance(out, NDArray) or out.shape != x.shape or out.dtype != x.dtype:
-            raise MXNetValueError("Operator where: out= must be an NDArray of shape %s and dtype %s"
-                                  % (x.shape, np.dtype(x.dtype).name))
-        o = out
-    if o.size:
-        _c.launch("where", [cond, x, y], [o], None, "where", 1)  # dispatch on x's dtype (attrs.h)
-    return o
+        cond = _c.as_strided(condition, x.shape, (condition.strides[0],) + (0,) * (x.ndim - 1))
+    if out.size:
+        _c.launch("where", [cond, x, y], [out], None, "where", 1)  # dispatch on x's dtype (attrs.h)
 
 
-register(OpDef("where", _where, inputs=("condition", "x", "y"),
+register(OpDef("where", _where, infer=_where_infer, inputs=("condition", "x", "y"),
                doc="x where condition is non-zero, else y.  condition has x's shape, or is 1-D "
                    "and selects whole rows.\n\n"
                    ">>> mx.nd.where(mx.nd.array([1, 0]), mx.nd.array([1, 2]), mx.nd.array([3, 4])).asnumpy()\n"
                    "array([1., 4.], dtype=float32)"))
 
 
-def _cast(data, dtype, out=None):
-    if out is None:
-        return _c.astype(data, dtype)
-    return _c.copyto(out, data, "cast")
+def _cast_infer(a, shapes, dtypes):
+    return [shapes[0]], [a["dtype"]]
 
 
-register(OpDef("cast", _cast, attrs=(Attr("dtype", "dtype"),), aliases=("Cast",),
+def _cast(data, out, dtype):
+    _c.copyto(out, data, "cast")
+
+
+register(OpDef("cast", _cast, infer=_cast_infer, attrs=(Attr("dtype", "dtype"),), aliases=("Cast",),
                doc="Converts to another dtype (a copy).\n\n"
                    ">>> mx.nd.cast(mx.nd.array([1.7]), dtype='int32').asnumpy()\n"
                    "array([1], dtype=int32)"))
 
 
-def _stop_gradient(data, out=None):
-    if out is None:
-        return _c.astype(data, data.dtype)
-    return _c.copyto(out, data, "stop_gradient")
+def _stop_gradient(data, out):
+    _c.copyto(out, data, "stop_gradient")
 
 
-register(OpDef("stop_gradient", _stop_gradient, aliases=("BlockGrad",), differentiable=False,
+register(OpDef("stop_gradient", _stop_gradient, infer=same, aliases=("BlockGrad",), differentiable=False,
                doc="A copy of `data` through which no gradient flows.\n\n"
                    ">>> y = mx.nd.stop_gradient(x)  # y is a constant for autograd"))

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import math
 
-from gluonx.ops.gradutil import nd, shape_of, unbroadcast
-from gluonx.ops.registry import defgrad, get_op
+from gluonx.ops.elemwise import SCALAR_OPS
+from gluonx.ops.gradutil import shape_of, unbroadcast
+from gluonx.ops.registry import F, defgrad, get_op
 
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
 
 # name -> d(output)/d(input) * dy, from (x, y, dy)
 _UNARY_RULES = {
     "negative": lambda x, y, dy: -dy,
-    "abs": lambda x, y, dy: dy * nd().sign(x),
+    "abs": lambda x, y, dy: dy * F.sign(x),
     "square": lambda x, y, dy: dy * x * 2,
     "sqrt": lambda x, y, dy: dy / (y * 2),
     "rsqrt": lambda x, y, dy: dy * y / x * -0.5,
@@ -30,27 +31,27 @@ _UNARY_RULES = {
     "log1p": lambda x, y, dy: dy / (x + 1),
     "log2": lambda x, y, dy: dy / (x * _LN2),
     "log10": lambda x, y, dy: dy / (x * _LN10),
-    "sin": lambda x, y, dy: dy * nd().cos(x),
-    "cos": lambda x, y, dy: -dy * nd().sin(x),
+    "sin": lambda x, y, dy: dy * F.cos(x),
+    "cos": lambda x, y, dy: -dy * F.sin(x),
     "tan": lambda x, y, dy: dy * (y * y + 1),
-    "arcsin": lambda x, y, dy: dy / nd().sqrt(1 - x * x),
-    "arccos": lambda x, y, dy: -dy / nd().sqrt(1 - x * x),
+    "arcsin": lambda x, y, dy: dy / F.sqrt(1 - x * x),
+    "arccos": lambda x, y, dy: -dy / F.sqrt(1 - x * x),
     "arctan": lambda x, y, dy: dy / (x * x + 1),
-    "sinh": lambda x, y, dy: dy * nd().cosh(x),
-    "cosh": lambda x, y, dy: dy * nd().sinh(x),
+    "sinh": lambda x, y, dy: dy * F.cosh(x),
+    "cosh": lambda x, y, dy: dy * F.sinh(x),
     "tanh": lambda x, y, dy: dy * (1 - y * y),
-    "arcsinh": lambda x, y, dy: dy / nd().sqrt(x * x + 1),
-    "arccosh": lambda x, y, dy: dy / nd().sqrt(x * x - 1),
+    "arcsinh": lambda x, y, dy: dy / F.sqrt(x * x + 1),
+    "arccosh": lambda x, y, dy: dy / F.sqrt(x * x - 1),
     "arctanh": lambda x, y, dy: dy / (1 - x * x),
     "degrees": lambda x, y, dy: dy * (180.0 / math.pi),
     "radians": lambda x, y, dy: dy * (math.pi / 180.0),
     "sigmoid": lambda x, y, dy: dy * y * (1 - y),
     "relu": lambda x, y, dy: dy * (x > 0),
-    "softsign": lambda x, y, dy: dy / nd().square(nd().abs(x) + 1),
-    "erf": lambda x, y, dy: dy * nd().exp(-x * x) * (2.0 / math.sqrt(math.pi)),
-    "erfinv": lambda x, y, dy: dy * nd().exp(y * y) * (math.sqrt(math.pi) / 2.0),
-    "gamma": lambda x, y, dy: dy * y * nd().digamma(x),
-    "gammaln": lambda x, y, dy: dy * nd().digamma(x),
+    "softsign": lambda x, y, dy: dy / F.square(F.abs(x) + 1),
+    "erf": lambda x, y, dy: dy * F.exp(-x * x) * (2.0 / math.sqrt(math.pi)),
+    "erfinv": lambda x, y, dy: dy * F.exp(y * y) * (math.sqrt(math.pi) / 2.0),
+    "gamma": lambda x, y, dy: dy * y * F.digamma(x),
+    "gammaln": lambda x, y, dy: dy * F.digamma(x),
     # piecewise constant: zero gradient almost everywhere
     "sign": lambda x, y, dy: dy * 0,
     "round": lambda x, y, dy: dy * 0,
@@ -82,7 +83,7 @@ for _name in ("logical_not", "digamma", "broadcast_equal", "broadcast_not_equal"
 
 # binary: (d/dlhs, d/drhs) * dy before unbroadcasting, from (a, b, y, dy)
 def _mod_rhs(a, b, y, dy):
-    return -dy * nd().floor(a / b) if hasattr(a, "shape") or hasattr(b, "shape") else None
+    return -dy * F.floor(a / b) if hasattr(a, "shape") or hasattr(b, "shape") else None
 
 
 _BINARY_RULES = {
@@ -91,7 +92,7 @@ _BINARY_RULES = {
     "mul": (lambda a, b, y, dy: dy * b, lambda a, b, y, dy: dy * a),
     "div": (lambda a, b, y, dy: dy / b, lambda a, b, y, dy: -dy * y / b),
     "mod": (lambda a, b, y, dy: dy, _mod_rhs),
-    "power": (lambda a, b, y, dy: dy * b * a ** (b - 1), lambda a, b, y, dy: dy * y * nd().log(a)),
+    "power": (lambda a, b, y, dy: dy * b * a ** (b - 1), lambda a, b, y, dy: dy * y * F.log(a)),
     # ties send the gradient to the left operand
     "maximum": (lambda a, b, y, dy: dy * (a >= b), lambda a, b, y, dy: dy * (a < b)),
     "minimum": (lambda a, b, y, dy: dy * (a <= b), lambda a, b, y, dy: dy * (a > b)),
@@ -132,10 +133,41 @@ def _clip_grad(node, dy):
 def _where_grad(node, dy):
     cond, x, y = node.inputs
     mask = (cond != 0).astype(dy.dtype) if cond.shape == dy.shape else \
-        nd().broadcast_to((cond != 0).astype(dy.dtype).reshape((-1,) + (1,) * (dy.ndim - 1)), shape=dy.shape)
+        F.broadcast_to((cond != 0).astype(dy.dtype).reshape((-1,) + (1,) * (dy.ndim - 1)), shape=dy.shape)
     return (None, dy * mask, dy * (1 - mask))
 
 
 @defgrad("cast")
 def _cast_grad(node, dy):
     return (dy.astype(node.inputs[0].dtype),)
+
+
+# array (op) scalar: d/dx from (x, s, y, dy); the comparisons carry no gradient
+_SCALAR_RULES = {
+    "_plus_scalar": lambda x, s, y, dy: dy,
+    "_minus_scalar": lambda x, s, y, dy: dy,
+    "_rminus_scalar": lambda x, s, y, dy: -dy,
+    "_mul_scalar": lambda x, s, y, dy: dy * s,
+    "_div_scalar": lambda x, s, y, dy: dy / s,
+    "_rdiv_scalar": lambda x, s, y, dy: -dy * y / x,
+    "_mod_scalar": lambda x, s, y, dy: dy,
+    "_rmod_scalar": lambda x, s, y, dy: -dy * F.floor(s / x),
+    "_power_scalar": lambda x, s, y, dy: dy * s * x ** (s - 1),
+    "_rpower_scalar": lambda x, s, y, dy: dy * y * math.log(s),
+    "_maximum_scalar": lambda x, s, y, dy: dy * (x >= s),
+    "_minimum_scalar": lambda x, s, y, dy: dy * (x <= s),
+    "_hypot_scalar": lambda x, s, y, dy: dy * x / y,
+}
+
+
+def _scalar_rule(fn):
+    def rule(node, dy):
+        return (fn(node.inputs[0], node.attrs["scalar"], node.outputs[0], dy),)
+    return rule
+
+
+for _name in SCALAR_OPS:
+    if _name in _SCALAR_RULES:
+        defgrad(_name)(_scalar_rule(_SCALAR_RULES[_name]))
+    else:
+        get_op(_name).differentiable = False

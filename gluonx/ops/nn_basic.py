@@ -13,69 +13,60 @@ import struct
 
 from gluonx._core import ndarray as _c
 from gluonx.base import MXNetTypeError, MXNetValueError
-from gluonx.ops.registry import Attr, OpDef, register, REQUIRED, write_out
+from gluonx.ops.registry import F, Attr, OpDef, register, REQUIRED
+from gluonx.ops.shape_rules import axis_index, fill_dtype, fill_input, float_only, prod, same_dtype
 
 _GEMM0 = struct.Struct("=dd").pack(1.0, 0.0)
 _GEMM1 = struct.Struct("=dd").pack(1.0, 1.0)
 _ACT = struct.Struct("=iid")  # gx_act_attrs
 _UNIFORM = struct.Struct("=dd")
 ACT_SOFTRELU, ACT_LEAKY, ACT_ELU, ACT_SELU, ACT_GELU = range(5)
-_FLOATS = (4, 8, 2)  # itemsizes are not enough: check dtype names instead
-_FLOAT_NAMES = ("float32", "float64", "float16")
-
-
-def _float_only(x, opname):
-    if _c.dtype_name(_c.dtype_flag(x.dtype)) not in _FLOAT_NAMES:
-        raise MXNetTypeError("Operator %s: expects a float16/32/64 input, got %s %s"
-                             % (opname, x.shape, x.dtype.__name__))
-
-
 # ---- FullyConnected ----------------------------------------------------------
 
-def _fc(data, weight, bias=None, num_hidden=REQUIRED, no_bias=False, flatten=True, out=None):
-    if num_hidden is None:
+def _fc_infer(a, shapes, dtypes):
+    op = "FullyConnected"
+    ds, H = shapes[0], a["num_hidden"]
+    if H is None:
         raise MXNetTypeError("Operator FullyConnected: missing required attribute 'num_hidden'")
-    shape = data.shape
-    if flatten:
-        m = shape[0] if shape else 1
-        k = 1
-        for d in shape[1:]:
-            k *= d
+    if a["flatten"]:
+        k = prod(ds[1:])
+        oshape = (ds[0] if ds else 1, H)
     else:
-        k = shape[-1] if shape else 1
-        m = data.size // k if k else 0
-    ws = weight.shape
-    if ws != (num_hidden, k):
-        raise MXNetValueError("Operator FullyConnected: weight has shape %s, expected (%d, %d) for data %s "
-                              "(num_hidden=%d, flatten=%s)" % (ws, num_hidden, k, shape, num_hidden, flatten))
-    if data.dtype != weight.dtype:
-        raise MXNetTypeError("Operator FullyConnected: data %s and weight %s dtypes differ"
-                             % (data.dtype.__name__, weight.dtype.__name__))
-    oshape = (m, num_hidden) if flatten else tuple(shape[:-1]) + (num_hidden,)
-    o = _c.empty(oshape, data.dtype, data.context)
+        k = ds[-1] if ds else 1
+        oshape = tuple(ds[:-1]) + (H,)
+    fill_input(op, shapes, 1, (H, k), "weight (num_hidden=%d, flatten=%s)" % (H, a["flatten"]), ds)
+    names = ("data", "weight", "bias")
+    if not a["no_bias"]:
+        fill_input(op, shapes, 2, (H,), "bias")
+        fill_dtype(dtypes, 2, dtypes[0])
+    fill_dtype(dtypes, 1, dtypes[0])
+    dt = same_dtype(op, dtypes if not a["no_bias"] else dtypes[:2], names, shapes)
+    return [oshape], [dt]
+
+
+def _fc(data, weight, bias, out, num_hidden, no_bias=False, flatten=True):
+    m, k = out.size // num_hidden if num_hidden else 0, weight.shape[1]
     x2 = data if (data.ndim == 2 and data.strides[1] == 1) else _c.reshape(data, (m, k))
     w = weight if weight.strides[1] == 1 else _c.contiguous(weight)
     wt = _c.as_strided(w, (k, num_hidden), (1, w.strides[0]), 0)
-    o2 = o if o.ndim == 2 else _c.reshape(o, (m, num_hidden))
+    o2 = out if out.ndim == 2 else _c.reshape(out, (m, num_hidden))
     if not no_bias:
         if bias is None:
             raise MXNetValueError("Operator FullyConnected: bias is required unless no_bias=True")
-        if bias.shape != (num_hidden,):
-            raise MXNetValueError("Operator FullyConnected: bias has shape %s, expected (%d,)"
-                                  % (bias.shape, num_hidden))
-        if o.size:
+        if out.size:
             _c.copyto(o2, bias)
             if k:
                 _c.launch("gemm", [x2, wt], [o2], _GEMM1, "FullyConnected")
-    elif o.size:
+    elif out.size:
         if k:
             _c.launch("gemm", [x2, wt], [o2], _GEMM0, "FullyConnected")
         else:
-            _c.fill(o, 0)
-    return write_out(o, out)
+            _c.fill(out, 0)
 
 
-register(OpDef("FullyConnected", _fc, inputs=("data", "weight", "bias"), optional=("bias",),
+register(OpDef("FullyConnected", _fc, infer=_fc_infer, inputs=("data", "weight", "bias"), optional=("bias",),
+               infers_inputs=("weight", "bias"),
+               input_names=lambda a: ("data", "weight") if a["no_bias"] else ("data", "weight", "bias"),
                attrs=(Attr("num_hidden", "int", None, "Number of output units (required)."),
                       Attr("no_bias", "bool", False, "Whether to skip the bias."),
                       Attr("flatten", "bool", True, "Flatten all axes but the first (else act on the "
@@ -87,26 +78,29 @@ register(OpDef("FullyConnected", _fc, inputs=("data", "weight", "bias"), optiona
 
 # ---- activations -------------------------------------------------------------
 
-def _nn_act(x, kind, slope, opname):
-    _float_only(x, opname)
-    xc = _c.contiguous(x)
-    o = _c.empty(x.shape, x.dtype, x.context)
-    if o.size:
-        _c.launch("nn_act", [xc], [o], _ACT.pack(kind, 0, float(slope)), opname)
-    return o
+def _nn_act(x, out, kind, slope, opname):
+    if out.size:
+        _c.launch("nn_act", [_c.contiguous(x)], [out], _ACT.pack(kind, 0, float(slope)), opname)
 
 
 _ELEMWISE_ACT = {"relu": "relu", "sigmoid": "sigmoid", "tanh": "tanh", "softsign": "softsign"}
 
 
-def _activation(data, act_type="relu", out=None):
+def _activation_infer(a, shapes, dtypes):
+    if a["act_type"] not in _ELEMWISE_ACT:
+        float_only("Activation", dtypes[0], shapes[0])
+    return [shapes[0]], [dtypes[0]]
+
+
+def _activation(data, out, act_type="relu"):
     k = _ELEMWISE_ACT.get(act_type)
     if k is not None:
-        return _c.unary(k, data, out, "Activation")
-    return write_out(_nn_act(data, ACT_SOFTRELU, 0.0, "Activation"), out)
+        _c.unary(k, data, out, "Activation")
+    else:
+        _nn_act(data, out, ACT_SOFTRELU, 0.0, "Activation")
 
 
-register(OpDef("Activation", _activation,
+register(OpDef("Activation", _activation, infer=_activation_infer,
                attrs=(Attr("act_type", "str", "relu", "Activation function.",
                            choices=("relu", "sigmoid", "tanh", "softrelu", "softsign")),),
                doc="Elementwise activation (relu, sigmoid, tanh, softrelu = log(1+exp(x)), softsign).\n\n"
@@ -118,46 +112,54 @@ def _channel_shape(x, c):
     return (1, c) + (1,) * (x.ndim - 2) if x.ndim >= 2 else (c,)
 
 
-def _leaky(data, gamma=None, act_type="leaky", slope=0.25, lower_bound=0.125, upper_bound=0.334, out=None):
-    from gluonx import ndarray as nd
-    from gluonx.autograd import is_training
-    if act_type == "leaky":
-        r = _nn_act(data, ACT_LEAKY, slope, "LeakyReLU")
-    elif act_type == "elu":
-        r = _nn_act(data, ACT_ELU, slope, "LeakyReLU")
-    elif act_type == "selu":
-        r = _nn_act(data, ACT_SELU, 0.0, "LeakyReLU")
-    elif act_type == "gelu":
-        r = _nn_act(data, ACT_GELU, 0.0, "LeakyReLU")
+_LEAKY_KINDS = {"leaky": ACT_LEAKY, "elu": ACT_ELU, "selu": ACT_SELU, "gelu": ACT_GELU}
+
+
+def _leaky_infer(a, shapes, dtypes):
+    op, ds = "LeakyReLU", shapes[0]
+    t = a["act_type"]
+    if t != "prelu":
+        float_only(op, dtypes[0], ds)
+    else:
+        c = ds[1] if len(ds) >= 2 else ds[0]
+        if shapes[1] is None:
+            shapes[1] = (c,)
+        elif prod(shapes[1]) not in (1, c):
+            raise MXNetValueError("Operator LeakyReLU: prelu gamma has shape %s; expected (%d,) or (1,) for "
+                                  "data %s" % (shapes[1], c, ds))
+        fill_dtype(dtypes, 1, dtypes[0])
+    if t == "rrelu":
+        if a["lower_bound"] > a["upper_bound"]:
+            raise MXNetValueError("Operator LeakyReLU: lower_bound %g > upper_bound %g"
+                                  % (a["lower_bound"], a["upper_bound"]))
+        return [ds, ds], [dtypes[0], dtypes[0]]
+    return [ds], [dtypes[0]]
+
+
+def _leaky(data, gamma, out, act_type="leaky", slope=0.25, lower_bound=0.125, upper_bound=0.334):
+    kind = _LEAKY_KINDS.get(act_type)
+    if kind is not None:
+        _nn_act(data, out, kind, slope if act_type in ("leaky", "elu") else 0.0, "LeakyReLU")
     elif act_type == "prelu":
         if gamma is None:
             raise MXNetValueError("Operator LeakyReLU: act_type='prelu' needs gamma")
-        c = data.shape[1] if data.ndim >= 2 else data.shape[0]
-        if gamma.size not in (1, c):
-            raise MXNetValueError("Operator LeakyReLU: prelu gamma has shape %s; expected (%d,) or (1,) for "
-                                  "data %s" % (gamma.shape, c, data.shape))
         g = _c.reshape(gamma, _channel_shape(data, gamma.size))
-        r = nd.relu(data) + nd.broadcast_mul(nd.minimum(data, 0.0), g)
-    else:  # rrelu
-        _float_only(data, "LeakyReLU")
-        if lower_bound > upper_bound:
-            raise MXNetValueError("Operator LeakyReLU: lower_bound %g > upper_bound %g"
-                                  % (lower_bound, upper_bound))
-        if is_training():
-            mask = _c.empty(data.shape, data.dtype, data.context)
+        _c.binary("add", F.relu(data), F.broadcast_mul(F.minimum(data, 0.0), g), out=out, opname="LeakyReLU")
+    else:  # rrelu: [out, mask of the random slopes]
+        y, mask = out
+        if _c.is_training():
             if mask.size:
                 _c.launch("random_uniform", [], [mask], _UNIFORM.pack(lower_bound, upper_bound), "LeakyReLU")
-            r = nd.where(data > 0, data, data * mask)
+            F.where(data > 0, data, data * mask, out=y)
         else:
-            mask = _c.full(data.shape, 0, data.dtype, data.context)
-            r = _nn_act(data, ACT_LEAKY, (lower_bound + upper_bound) / 2.0, "LeakyReLU")
-        if out is not None:
-            _c.copyto(out[0] if isinstance(out, (list, tuple)) else out, r)
-        return [r, mask]
-    return write_out(r, out)
+            _c.fill(mask, 0)
+            _nn_act(data, y, ACT_LEAKY, (lower_bound + upper_bound) / 2.0, "LeakyReLU")
 
 
-register(OpDef("LeakyReLU", _leaky, inputs=("data", "gamma"), optional=("gamma",),
+register(OpDef("LeakyReLU", _leaky, infer=_leaky_infer, inputs=("data", "gamma"), optional=("gamma",),
+               infers_inputs=("gamma",), stateful=True,
+               input_names=lambda a: ("data", "gamma") if a["act_type"] == "prelu" else ("data",),
+               num_outputs=lambda a: 2 if a["act_type"] == "rrelu" else 1,
                attrs=(Attr("act_type", "str", "leaky", "Activation.",
                            choices=("leaky", "prelu", "elu", "selu", "gelu", "rrelu")),
                       Attr("slope", "float", 0.25, "Negative slope (leaky), alpha (elu)."),
@@ -179,21 +181,23 @@ def _mask_shape(shape, axes):
     return tuple(ms)
 
 
-def _dropout(data, p=0.5, mode="training", axes=(), cudnn_off=False, out=None):
-    """Returns (output, mask or None); the registry keeps the mask for the rule."""
-    from gluonx.autograd import is_training
+def _dropout_infer(a, shapes, dtypes):
+    p, ds = a["p"], shapes[0]
     if not 0.0 <= p <= 1.0:
         raise MXNetValueError("Operator Dropout: p must be in [0, 1], got %g" % p)
+    for ax in a["axes"] or ():
+        axis_index("Dropout", ax, len(ds))
+    return [ds], [dtypes[0]]
+
+
+def _dropout(data, out, p=0.5, mode="training", axes=(), cudnn_off=False):
+    """Writes the output; returns the mask (None when inactive) for the rule."""
     axes = tuple(axes or ())
-    for a in axes:
-        if not -data.ndim <= a < data.ndim:
-            raise MXNetValueError("Operator Dropout: axis %d out of range for shape %s" % (a, data.shape))
-    active = (mode == "always" or is_training()) and p > 0
-    if not active:
-        return write_out(_c.astype(data, data.dtype), out), None
-    _float_only(data, "Dropout")
+    if not ((mode == "always" or _c.is_training()) and p > 0):
+        _c.copyto(out, data, "Dropout")
+        return None
+    float_only("Dropout", _c.dtype_name(_c.dtype_flag(data.dtype)), data.shape)
     mask = _c.empty(_mask_shape(data.shape, axes), data.dtype, data.context)
-    o = _c.empty_like(data)
     if mask.size:
         _c.launch("random_uniform", [], [mask], _UNIFORM.pack(0.0, 1.0), "Dropout")
         if p >= 1.0:
@@ -201,11 +205,11 @@ def _dropout(data, p=0.5, mode="training", axes=(), cudnn_off=False, out=None):
         else:
             _c.binary("lesser", mask, 1.0 - p, out=mask, opname="Dropout")
             _c.binary("mul", mask, 1.0 / (1.0 - p), out=mask, opname="Dropout")
-        _c.binary("mul", data, mask, out=o, opname="Dropout")
-    return write_out(o, out), mask
+        _c.binary("mul", data, mask, out=out, opname="Dropout")
+    return mask
 
 
-register(OpDef("Dropout", _dropout, saves=True,
+register(OpDef("Dropout", _dropout, infer=_dropout_infer, saves=True, stateful=True,
                attrs=(Attr("p", "float", 0.5, "Fraction of the input that gets dropped."),
                       Attr("mode", "str", "training", "'training': only in training mode; 'always'.",
                            choices=("training", "always")),
@@ -219,17 +223,19 @@ register(OpDef("Dropout", _dropout, saves=True,
 
 # ---- Embedding -----------------------------------------------------------------
 
-def _embedding(data, weight, input_dim=REQUIRED, output_dim=REQUIRED, dtype="float32", sparse_grad=False,
-               out=None):
-    from gluonx import ndarray as nd
-    if weight.shape != (input_dim, output_dim):
-        raise MXNetValueError("Operator Embedding: weight has shape %s, expected (input_dim, output_dim) = "
-                              "(%d, %d)" % (weight.shape, input_dim, output_dim))
-    r = nd.take(weight, data, axis=0, mode="clip")
-    return write_out(r, out)
+def _embedding_infer(a, shapes, dtypes):
+    fill_input("Embedding", shapes, 1, (a["input_dim"], a["output_dim"]),
+               "weight (input_dim, output_dim)")
+    fill_dtype(dtypes, 1, a["dtype"])
+    return [tuple(shapes[0]) + (a["output_dim"],)], [dtypes[1]]
 
 
-register(OpDef("Embedding", _embedding, inputs=("data", "weight"),
+def _embedding(data, weight, out, input_dim, output_dim, dtype="float32", sparse_grad=False):
+    F.take(weight, data, axis=0, mode="clip", out=out)
+
+
+register(OpDef("Embedding", _embedding, infer=_embedding_infer, inputs=("data", "weight"),
+               infers_inputs=("weight",),
                attrs=(Attr("input_dim", "int", REQUIRED, "Vocabulary size."),
                       Attr("output_dim", "int", REQUIRED, "Embedding size."),
                       Attr("dtype", "dtype", "float32", "Type of the weight."),

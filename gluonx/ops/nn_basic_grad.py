@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 
-from gluonx.ops.gradutil import nd, gather_grad, unbroadcast
+from gluonx.ops.gradutil import gather_grad, unbroadcast
 from gluonx.ops.nn_basic import _channel_shape
-from gluonx.ops.registry import defgrad
+from gluonx.ops.registry import F, defgrad
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_LAMBDA = 1.0507009873554804934193349852946
@@ -23,14 +23,14 @@ def _fc_grad(node, dy):
     if a["flatten"] and data.ndim != 2:
         x2 = data.reshape((data.shape[0] if data.ndim else 1, k))
     dy2 = dy.reshape((-1, H)) if dy.ndim != 2 else dy
-    dx = nd().dot(dy2, weight)
-    dw = nd().dot(dy2, x2, transpose_a=True)
-    db = nd().sum(dy2, axis=0) if (bias is not None and not a["no_bias"]) else None
+    dx = F.dot(dy2, weight)
+    dw = F.dot(dy2, x2, transpose_a=True)
+    db = F.sum(dy2, axis=0) if (bias is not None and not a["no_bias"]) else None
     return (dx.reshape(data.shape) if dx.shape != data.shape else dx, dw, db)
 
 
 def _sig(x):
-    return nd().sigmoid(x)
+    return F.sigmoid(x)
 
 
 _ACT_RULES = {
@@ -38,7 +38,7 @@ _ACT_RULES = {
     "sigmoid": lambda x, y, dy: dy * y * (1 - y),
     "tanh": lambda x, y, dy: dy * (1 - y * y),
     "softrelu": lambda x, y, dy: dy * _sig(x),
-    "softsign": lambda x, y, dy: dy / nd().square(nd().abs(x) + 1),
+    "softsign": lambda x, y, dy: dy / F.square(F.abs(x) + 1),
 }
 
 
@@ -58,33 +58,33 @@ def _leaky_grad(node, dy, *rest):
     if t == "leaky":
         return (dy * (pos * (1.0 - a["slope"]) + a["slope"]), None)
     if t == "elu":
-        return (dy * nd().where(pos, nd().ones_like(x), y + a["slope"]), None)
+        return (dy * F.where(pos, F.ones_like(x), y + a["slope"]), None)
     if t == "selu":
-        return (dy * nd().where(pos, nd().ones_like(x) * _SELU_LAMBDA, y + _SELU_LAMBDA * _SELU_ALPHA), None)
+        return (dy * F.where(pos, F.ones_like(x) * _SELU_LAMBDA, y + _SELU_LAMBDA * _SELU_ALPHA), None)
     if t == "gelu":
-        phi = nd().exp(x * x * -0.5) * _INV_SQRT2PI
-        cdf = (nd().erf(x * (1.0 / math.sqrt(2.0))) + 1) * 0.5
+        phi = F.exp(x * x * -0.5) * _INV_SQRT2PI
+        cdf = (F.erf(x * (1.0 / math.sqrt(2.0))) + 1) * 0.5
         return (dy * (cdf + x * phi), None)
     if t == "prelu":
         g = gamma.reshape(_channel_shape(x, gamma.size))
         neg = 1 - pos
-        dx = dy * (pos + nd().broadcast_mul(neg, g))
-        dg = unbroadcast(dy * nd().minimum(x, 0.0), g.shape).reshape(gamma.shape)
+        dx = dy * (pos + F.broadcast_mul(neg, g))
+        dg = unbroadcast(dy * F.minimum(x, 0.0), g.shape).reshape(gamma.shape)
         return (dx, dg)
     # rrelu: the mask output holds the random slopes (zeros in inference)
     mask = node.outputs[1]
     mid = (a["lower_bound"] + a["upper_bound"]) / 2.0
-    slope = nd().where(mask != 0, mask, nd().ones_like(mask) * mid)
-    return (dy * nd().where(pos, nd().ones_like(x), slope), None)
+    slope = F.where(mask != 0, mask, F.ones_like(mask) * mid)
+    return (dy * F.where(pos, F.ones_like(x), slope), None)
 
 
 @defgrad("Dropout")
 def _dropout_grad(node, dy):
     mask = node.attrs["_saved"]
-    return (dy if mask is None else nd().broadcast_mul(dy, mask),)
+    return (dy if mask is None else F.broadcast_mul(dy, mask),)
 
 
 @defgrad("Embedding")
 def _embedding_grad(node, dy):
     data, weight = node.inputs
-    return (None, gather_grad(weight, dy, lambda idx: nd().take(idx, data, axis=0, mode="clip")))
+    return (None, gather_grad(weight, dy, lambda idx: F.take(idx, data, axis=0, mode="clip")))

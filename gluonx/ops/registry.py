@@ -1,21 +1,52 @@
 """The operator registry: every operator is defined once, here.
 
-An :class:`OpDef` holds an operator's name, inputs, attributes (with
-defaults and validation), its computation (written with the core's launch
-functions, which hold the shape logic), its gradient rule and its
-documentation.  ``mx.nd.*`` functions and NDArray methods are generated
-from these definitions (real functions with signatures, no ``exec``); the
-Symbol namespace will be generated from the same objects.
+An :class:`OpDef` holds everything about one operator: its name, inputs
+and attributes (with defaults and validation), a pure **shape/dtype rule**,
+a **compute step that writes into outputs it is given**, its gradient rule
+and its documentation.  ``mx.nd.*``, ``mx.sym.*``, NDArray methods, the
+graph's shape inference and memory planning all derive from it.
 
 Defining an operator::
 
+    def _clip_infer(a, shapes, dtypes):
+        return [shapes[0]], [dtypes[0]]
+
+    def _clip(data, out, a_min, a_max):
+        _c.unary_with_attrs("clip", data, _CLIP.pack(a_min, a_max), out=out, opname="clip")
+
     register(OpDef(
-        "clip", compute=_clip, inputs=("data",),
+        "clip", _clip, infer=_clip_infer, inputs=("data",),
         attrs=(Attr("a_min", "float"), Attr("a_max", "float")),
         method="clip", doc="Clips values to [a_min, a_max]."))
 
-``compute(*inputs, out=None, **attrs)`` returns an NDArray (or a tuple for
-several outputs).
+The contract:
+
+* ``infer(a, shapes, dtypes) -> (out_shapes, out_dtypes)``: `a` is the dict
+  of parsed attributes, `shapes`/`dtypes` one entry per input (a tuple of
+  ints / a dtype name such as ``'float32'``).  Pure: no arrays, no kernels.
+  It validates (raising an ``MXNetError`` naming the op and the shapes) and
+  returns one shape and dtype per output.  Inputs listed in `infers_inputs`
+  (a FullyConnected weight, a BatchNorm gamma ...) may arrive as None when
+  the caller does not know them yet (``Symbol.infer_shape``, deferred
+  initialization): the rule then fills ``shapes[i]``/``dtypes[i]`` in place
+  from the others (MXNet's backward inference).  Every other input is
+  known whenever the rule is called.
+* ``compute(*inputs, out, **attrs)``: runs the kernels, writing into `out`
+  (the output NDArray, or the list of them when the op has several), which
+  the caller allocated from `infer` (or the user passed).  It returns None,
+  or, for an op declared ``saves=True``, what its gradient rule needs
+  (kept on the tape node as ``node.attrs["_saved"]``).
+* ``grad(node, *out_grads) -> input grads``: see :func:`defgrad`.
+* ``workspace=True`` declares that the op's kernels take scratch memory from
+  the kernel context (MXNet's ``FResourceRequest(kTempSpace)``): the graph
+  executor gives them one planned scratch arena instead of per-call memory.
+
+An op without `infer` (``dynamic=True``: its output shape depends on the
+values, e.g. advanced indexing) keeps the older form ``compute(*inputs,
+out=None, **attrs) -> result`` that allocates its own outputs.
+
+Gradient rules and composite ops call other operators through :data:`F`
+(``F.sum(dy, axis=0)``), never through the generated ``mx.nd`` namespace.
 """
 from __future__ import annotations
 
@@ -27,9 +58,9 @@ import numpy as np
 
 from gluonx._core import ndarray as _c
 from gluonx._core.ndarray import NDArray
-from gluonx.base import MXNetTypeError, MXNetValueError
+from gluonx.base import MXNetNotImplementedError, MXNetTypeError, MXNetValueError
 
-__all__ = ["Attr", "OpDef", "register", "get_op", "all_ops", "defgrad", "REQUIRED"]
+__all__ = ["Attr", "OpDef", "register", "get_op", "all_ops", "defgrad", "REQUIRED", "F"]
 
 
 class _Required:
@@ -154,19 +185,24 @@ class OpDef:
     """The single definition of an operator (see the module docstring)."""
 
     def __init__(self, name: str, compute: Callable, *, inputs: tuple = ("data",),
-                 attrs: tuple = (), grad: Optional[Callable] = None, aliases: tuple = (),
-                 method: Optional[str | tuple] = None, doc: str = "", num_outputs: int = 1,
-                 variadic: bool = False, differentiable: bool = True,
+                 attrs: tuple = (), infer: Optional[Callable] = None, grad: Optional[Callable] = None,
+                 aliases: tuple = (), method: Optional[str | tuple] = None, doc: str = "",
+                 num_outputs: int | Callable = 1, variadic: bool = False, differentiable: bool = True,
                  scalar_inputs: bool = False, namespaces: tuple = ("nd",),
-                 fast: Optional[Callable] = None, optional: tuple = (), saves: bool = False):
+                 fast: Optional[Callable] = None, optional: tuple = (), saves: bool = False,
+                 aux: tuple = (), infers_inputs: tuple = (), input_names: Optional[Callable] = None,
+                 output_names: Optional[Callable | tuple] = None, workspace: bool = False,
+                 dynamic: bool = False, stateful: bool = False):
         self.name = name
         self.compute = compute
         self.inputs = tuple(inputs)
         self.attrs = tuple(attrs)
+        self.infer = infer
         self.grad = grad
         self.aliases = tuple(aliases)
         self.methods = (method,) if isinstance(method, str) else tuple(method or ())
         self.doc = doc
+        # an int, or num_outputs(attrs) -> int when attributes decide (split)
         self.num_outputs = num_outputs
         self.variadic = variadic
         self.differentiable = differentiable
@@ -177,13 +213,73 @@ class OpDef:
         self.fast = fast
         # inputs that may be omitted or None (e.g. the bias of FullyConnected)
         self.optional = tuple(optional)
-        # saves=True: compute returns (result, saved); `saved` (what the
-        # gradient rule needs, e.g. Dropout's mask) is kept on the recorded
-        # node as node.attrs["_saved"]
+        # saves=True: compute returns what the gradient rule needs (e.g.
+        # Dropout's mask), kept on the recorded node as node.attrs["_saved"]
         self.saves = saves
+        # inputs that are auxiliary states (updated in place, not learned:
+        # BatchNorm's moving_mean / moving_var; MXNet's FMutateInputs)
+        self.aux = tuple(aux)
+        # inputs whose shape/dtype the rule can infer from the others
+        self.infers_inputs = tuple(infers_inputs)
+        # input_names(attrs) -> the inputs present for these attributes
+        # (FullyConnected(no_bias=True) has no bias); default: all inputs
+        self._input_names = input_names
+        # output_names: names of the outputs (MXNet's FListOutputNames)
+        self._output_names = output_names
+        self.workspace = workspace
+        # dynamic: output shapes depend on the values; no shape rule
+        self.dynamic = dynamic or (infer is None)
+        # stateful: reads or writes state outside its inputs (random draws)
+        self.stateful = stateful
         self._attr_by_name = {a.name: a for a in self.attrs}
         self._defaults = {a.name: a.default for a in self.attrs}
         self._required = tuple(a.name for a in self.attrs if a.default is REQUIRED)
+        self._infer_index = tuple(i for i, n in enumerate(self.inputs) if n in self.infers_inputs)
+
+    # ---- describing ---------------------------------------------------------
+    def input_names(self, attrs: dict) -> tuple:
+        """The inputs present for these (parsed) attributes, in order."""
+        if self._input_names is not None:
+            return tuple(self._input_names(attrs))
+        return self.inputs
+
+    def output_count(self, attrs: dict) -> int:
+        n = self.num_outputs
+        return n(attrs) if callable(n) else n
+
+    def output_names(self, attrs: dict) -> tuple:
+        """Names of the outputs (``output``, or MXNet's names for ops with several)."""
+        names = self._output_names
+        if callable(names):
+            return tuple(names(attrs))
+        if names is not None:
+            return tuple(names)
+        n = self.output_count(attrs)
+        return ("output",) if n == 1 else tuple("output%d" % i for i in range(n))
+
+    def parse_attrs(self, raw: dict, strict: bool = True) -> dict:
+        """Parsed attributes from a dict of values or strings (a graph file's
+        ``attrs``).  Unknown names raise when `strict`, else are dropped."""
+        values = dict(self._defaults)
+        for key, v in raw.items():
+            attr = self._attr_by_name.get(key)
+            if attr is None:
+                if strict:
+                    raise MXNetTypeError("Operator %s got an unexpected attribute '%s'; its attributes "
+                                         "are: %s" % (self.name, key, ", ".join(self._attr_by_name) or "none"))
+                continue
+            values[key] = attr.parse(v, self.name)
+        for key in self._required:
+            if values[key] is REQUIRED:
+                raise MXNetTypeError("Operator %s: missing required attribute '%s'" % (self.name, key))
+        return values
+
+    def infer_shapes(self, attrs: dict, shapes: list, dtypes: list) -> tuple[list, list]:
+        """Runs the shape/dtype rule (`shapes`/`dtypes` may be completed in place)."""
+        if self.infer is None:
+            raise MXNetNotImplementedError("Operator %s has no shape rule: its output shape depends on "
+                                           "the input values" % self.name)
+        return self.infer(attrs, shapes, dtypes)
 
     # ---- calling ------------------------------------------------------------
     def bind(self, args: tuple, kwargs: dict) -> tuple[list, dict]:
@@ -225,23 +321,59 @@ class OpDef:
     def __call__(self, *args, out=None, name=None, **kwargs):
         requires_grad = kwargs.pop("requires_grad", False) if not self.inputs else False
         inputs, values = self.bind(args, kwargs)
+        result = self.invoke(inputs, values, out)
+        if requires_grad:
+            result.requires_grad = True
+        return result
+
+    def invoke(self, inputs: list, attrs: dict, out=None):
+        """Runs the op on NDArray inputs with parsed attributes: infer,
+        allocate (or take `out`), compute, record.  The one entry point of
+        eager calls and of the graph executor."""
         _check_inputs(self, inputs)
+        if self.dynamic or (self.scalar_inputs and not _any_array(inputs)):
+            return self._invoke_dynamic(inputs, attrs, out)
+        shapes, dtypes = _c.shapes_dtypes(inputs)
+        oshapes, odtypes = self.infer(attrs, shapes, dtypes)
+        ctx = _c.first_context(inputs)
+        if ctx is None:
+            ctx = attrs.get("ctx")
+        outs = _c.alloc_outputs(oshapes, odtypes, ctx)
+        dest = outs
+        if out is not None:
+            dest = _user_outputs(self, out, oshapes, odtypes)
+            outs = [d if d.is_contiguous else o for d, o in zip(dest, outs)]
+        given = outs[0] if len(outs) == 1 else outs
         if inputs and _c.needs_record(tuple(inputs)):
             # record the whole op as one node, not the launches inside it
             with _c.suppress_recording():
-                result = self.compute(*inputs, **values) if out is None else \
-                    self.compute(*inputs, out=out, **values)
+                saved = self.compute(*inputs, out=given, **attrs)
+            if self.saves:
+                attrs = dict(attrs, _saved=saved)
+            _c.record_op(self.name, tuple(inputs), tuple(outs), attrs)
+        else:
+            self.compute(*inputs, out=given, **attrs)
+        if out is not None:
+            for d, o in zip(dest, outs):
+                if d is not o:
+                    _c.copyto(d, o, self.name)
+            return out
+        return given
+
+    def _invoke_dynamic(self, inputs, attrs, out):
+        if inputs and _c.needs_record(tuple(inputs)):
+            with _c.suppress_recording():
+                result = self.compute(*inputs, **attrs) if out is None else \
+                    self.compute(*inputs, out=out, **attrs)
             if self.saves:
                 result, saved = result
-                values = dict(values, _saved=saved)
+                attrs = dict(attrs, _saved=saved)
             outs = tuple(result) if isinstance(result, (tuple, list)) else (result,)
-            _c.record_op(self.name, tuple(inputs), outs, values)
+            _c.record_op(self.name, tuple(inputs), outs, attrs)
             return result
-        result = self.compute(*inputs, **values) if out is None else self.compute(*inputs, out=out, **values)
+        result = self.compute(*inputs, **attrs) if out is None else self.compute(*inputs, out=out, **attrs)
         if self.saves:
             result = result[0]
-        if requires_grad:
-            result.requires_grad = True
         return result
 
     def signature(self) -> inspect.Signature:
@@ -273,6 +405,28 @@ class OpDef:
 
     def __repr__(self) -> str:
         return "<OpDef %s>" % self.name
+
+
+def _any_array(inputs) -> bool:
+    return any(isinstance(x, NDArray) for x in inputs)
+
+
+def _user_outputs(op: OpDef, out, shapes, dtypes) -> list:
+    """Checks a user's `out=` against the inferred outputs."""
+    outs = list(out) if isinstance(out, (list, tuple)) else [out]
+    if len(outs) != len(shapes):
+        raise MXNetValueError("Operator %s: out= holds %d arrays, the operator has %d outputs"
+                              % (op.name, len(outs), len(shapes)))
+    for o, s, d in zip(outs, shapes, dtypes):
+        if not isinstance(o, NDArray):
+            raise MXNetTypeError("Operator %s: out= must be an NDArray, got %s" % (op.name, type(o).__name__))
+        if o.shape != tuple(s):
+            raise MXNetValueError("Operator %s: out= has shape %s, the result has shape %s"
+                                  % (op.name, o.shape, tuple(s)))
+        if _c.dtype_name(_c.dtype_flag(o.dtype)) != d:
+            raise MXNetTypeError("Operator %s: out= has dtype %s, the result has dtype %s"
+                                 % (op.name, np.dtype(o.dtype).name, d))
+    return outs
 
 
 def _check_inputs(op: OpDef, inputs: list) -> None:
@@ -354,3 +508,24 @@ def make_function(op: OpDef, public_name: str) -> Callable:
     fn.__module__ = "gluonx.ndarray"
     fn.op = op
     return fn
+
+
+class _OpNamespace:
+    """``F.<name>(...)`` calls the registered operator `name` (its OpDef).
+
+    Gradient rules and composite operators use it instead of the generated
+    ``mx.nd`` namespace, which is built on top of this package::
+
+        from gluonx.ops.registry import F
+        F.sum(dy, axis=0)
+    """
+
+    def __getattr__(self, name: str) -> OpDef:
+        op = _REGISTRY.get(name)
+        if op is None:
+            raise AttributeError("no operator named %r" % name)
+        self.__dict__[name] = op
+        return op
+
+
+F = _OpNamespace()
