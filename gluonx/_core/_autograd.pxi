@@ -25,6 +25,7 @@ cdef class AGInfo:
     cdef public int index          # which output of `node`
     cdef public bint fresh         # grad written by a backward since the flag was cleared
     cdef object acc                # gradient accumulated during a backward pass
+    cdef public object tracer      # a graph tracer following this array (see record), or None
 
     def __repr__(self):
         return "<AGInfo leaf=%s req=%s node=%s>" % (self.leaf, self.grad_req, self.node)
@@ -70,14 +71,14 @@ cdef inline bint any_ag(tuple xs):
 
 
 cdef bint wants_record(tuple inputs):
-    """Would an op on these inputs be recorded now?"""
+    """Would an op on these inputs be recorded now (by the tape or a tracer)?"""
     cdef AGInfo info
-    if gx_ag_suppress or not gx_ag_grad_enabled:
+    if gx_ag_suppress:
         return False
     for x in inputs:
         if isinstance(x, NDArray) and (<NDArray>x)._ag is not None:
             info = <AGInfo>(<NDArray>x)._ag
-            if gx_ag_recording or info.torch:
+            if info.tracer is not None or (gx_ag_grad_enabled and (gx_ag_recording or info.torch)):
                 return True
     return False
 
@@ -86,15 +87,59 @@ cdef NDArray detached(NDArray x):
     return new_view(x, x._ndim, x._shape, x._strides, x._data)
 
 
-cdef int maybe_record(str opname, tuple inputs, tuple outputs, object attrs,
-                      object rule=None) except -1:
-    """Appends a node for an op whose inputs carry autograd state (rule:
-    the gradient rule, looked up by op name when None)."""
+cdef int record(str opname, tuple inputs, tuple outputs, object attrs, object rule=None) except -1:
+    """The bind point: every op call whose inputs carry autograd state comes
+    here (op name, inputs, outputs, parsed attributes; the callers test
+    `x._ag is not None` first, so untouched arrays cost one pointer compare).
+    Two consumers: the autograd tape (a Node when recording and some input
+    needs a gradient; `rule` overrides the rule looked up by name) and a
+    graph tracer following one of the inputs (gluonx.symbol.trace)."""
+    if gx_ag_suppress:
+        return 0
+    tape_record(opname, inputs, outputs, attrs, rule)
+    tracer = traced_by(inputs)
+    if tracer is not None:
+        for y in outputs:
+            mark_traced(<NDArray>y, tracer)
+        tracer.add(opname, inputs, outputs, attrs)
+    return 0
+
+
+cdef object traced_by(tuple inputs):
+    for x in inputs:
+        if isinstance(x, NDArray) and (<NDArray>x)._ag is not None:
+            t = (<AGInfo>(<NDArray>x)._ag).tracer
+            if t is not None:
+                return t
+    return None
+
+
+cdef int mark_traced(NDArray x, object tracer) except -1:
+    """Makes `tracer` follow x (a bare info for autograd: a leaf without gradient)."""
+    cdef AGInfo info = <AGInfo>x._ag if x._ag is not None else None
+    if info is None:
+        info = mark_leaf(x, None, "null", False)
+    info.tracer = tracer
+    return 0
+
+
+def trace_array(NDArray x, tracer):
+    """Starts tracing x: ops on it (and on what is computed from it) are
+    reported to ``tracer.add(opname, inputs, outputs, attrs)``; None stops."""
+    if tracer is None:
+        if x._ag is not None:
+            (<AGInfo>x._ag).tracer = None
+        return
+    mark_traced(x, tracer)
+
+
+cdef int tape_record(str opname, tuple inputs, tuple outputs, object attrs, object rule) except -1:
+    """Appends a tape node for an op whose inputs carry autograd state."""
     cdef AGInfo info, oinfo
     cdef bint torch = False, any_parent = False
     cdef Node node
     cdef NDArray o
-    if gx_ag_suppress or not gx_ag_grad_enabled:
+    if not gx_ag_grad_enabled:
         return 0
     parents = []
     for x in inputs:
@@ -174,7 +219,7 @@ def record_op(str opname, tuple inputs, tuple outputs, attrs=None, rule=None):
     for y in outputs:
         check_inplace(<NDArray?>y, opname)
     if any_ag(inputs):
-        maybe_record(opname, inputs, outputs, attrs, rule)
+        record(opname, inputs, outputs, attrs, rule)
 
 
 def needs_record(tuple inputs) -> bool:

@@ -1,15 +1,6 @@
 # __getitem__ / __setitem__ with basic keys (included by ndarray.pyx).
-# Integer-array keys go to gluonx.ops.indexing.
-
-cdef object _advanced = None
-
-
-cdef object advanced_module():
-    global _advanced
-    if _advanced is None:
-        from gluonx.ops import indexing
-        _advanced = indexing
-    return _advanced
+# Integer-array keys go to the advanced-indexing functions that gluonx.ops
+# injects (set_hooks: advanced_getitem, advanced_setitem).
 
 
 cdef bint is_basic_part(object k):
@@ -96,22 +87,22 @@ cdef object getitem(NDArray x, object key):
         if v._ndim == 0:
             v = new_view(v, 1, &one, &one, v._data)
         if x._ag is not None:
-            maybe_record("_getitem", (x,), (v,), (key,))
+            record("_getitem", (x,), (v,), (key,))
         return v
     if isinstance(key, slice) and key.step in (None, 1) and x._ndim:
         v = basic_view(x, (key,), &all_ints)
         if x._ag is not None:
-            maybe_record("_getitem", (x,), (v,), (key,))
+            record("_getitem", (x,), (v,), (key,))
         return v
     if not isinstance(key, tuple):
         key = (key,)
     for k in key:
         if not is_basic_part(k):
             if x._ag is None:
-                return advanced_module().advanced_getitem(x, key)
+                return _hooks["advanced_getitem"](x, key)
             with suppress_recording():
-                result = advanced_module().advanced_getitem(x, key)
-            maybe_record("_getitem", (x,), (result,), key)
+                result = _hooks["advanced_getitem"](x, key)
+            record("_getitem", (x,), (result,), key)
             return result
     v = basic_view(x, key, &all_ints)
     if v._ndim == 0:
@@ -123,7 +114,7 @@ cdef object getitem(NDArray x, object key):
     else:
         result = copy_array(v, v._dtype, v._dev_type, v._dev_id)
     if x._ag is not None:
-        maybe_record("_getitem", (x,), (result,), key)
+        record("_getitem", (x,), (result,), key)
     return result
 
 
@@ -135,7 +126,7 @@ cdef int setitem(NDArray x, object key, object value) except -1:
         key = (key,)
     for k in key:
         if not is_basic_part(k):
-            advanced_module().advanced_setitem(x, key, value)
+            _hooks["advanced_setitem"](x, key, value)
             return 0
     v = basic_view(x, key, &all_ints)
     if isinstance(value, NDArray):

@@ -228,7 +228,7 @@ cdef object binary_entry(int kid, object lhs, object rhs, object out, str opname
                 if st:
                     kernel_failed(st, opname, (a, b))
                 if a._ag is not None or b._ag is not None:
-                    maybe_record(opname, (a, b), (o,), None)
+                    record(opname, (a, b), (o,), None)
                 return o
     if isinstance(lhs, NDArray):
         if isinstance(rhs, NDArray) or is_scalar(rhs):
@@ -304,7 +304,7 @@ cdef object binary_general(int kid, object lhs, object rhs, object out_obj, str 
         run_kernel(kid, ref._dev_type, ref._dev_id, ref._dtype, t, 2, &t[2], 1, NULL,
                    o._size, opname, (lhs, rhs), [lhs, rhs], [o])
     if any_ag((lhs, rhs)):
-        maybe_record(opname, (lhs, rhs), (o,), None)
+        record(opname, (lhs, rhs), (o,), None)
     return o
 
 
@@ -378,7 +378,7 @@ cdef object unary_entry(int kid, NDArray x, object out_obj, str opname, const vo
         run_kernel(kid, x._dev_type, x._dev_id, x._dtype, t, 1, &t[1], 1, attrs, x._size,
                    opname, (x,), [x], [o])
     if x._ag is not None:
-        maybe_record(opname, (x,), (o,), attrs_obj)
+        record(opname, (x,), (o,), attrs_obj)
     return o
 
 
@@ -549,7 +549,7 @@ cdef NDArray reduce_impl(int kid, NDArray x, tuple axes, bint keepdims, int out_
         final = tuple([x._shape[i] for i in range(x._ndim) if not reduced[i]])
         o = reshape_view(o, final if final else (1,))
     if x._ag is not None:
-        maybe_record(opname, (x,), (o,), attrs_obj)
+        record(opname, (x,), (o,), attrs_obj)
     return o
 
 

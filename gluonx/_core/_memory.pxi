@@ -71,8 +71,7 @@ cdef tuple context_ids(object ctx):
         return (ctx.device_typeid, ctx.device_id)
     except AttributeError:
         if isinstance(ctx, str):
-            from gluonx.context import Context
-            c = Context(ctx)
+            c = _context_factory[0](ctx, 0)
             return (c.device_typeid, c.device_id)
         raise MXNetTypeError("expected a Context such as mx.cpu() or mx.gpu(0), got %r" % (ctx,))
 

@@ -26,6 +26,20 @@ import numpy as np
 from gluonx.base import (error_for_status, MXNetError, MXNetValueError, MXNetTypeError, MXNetIndexError,
                          MXNetNotImplementedError)
 
+# What the core needs from the floors above it, injected at start-up by
+# gluonx.ops (the core imports nothing above itself): op(name) -> the
+# operator, reshape_rule(src_shape, shape, reverse, opname) -> shape,
+# advanced_getitem(x, key), advanced_setitem(x, key, value).
+cdef dict _hooks = {}
+cdef dict _method_cache = {}
+
+
+def set_hooks(**hooks):
+    """Injects the functions the core calls upward (see _hooks)."""
+    _hooks.update(hooks)
+    _method_cache.clear()
+
+
 include "_dispatch.pxi"
 include "_memory.pxi"
 include "_autograd.pxi"
@@ -204,7 +218,7 @@ cdef class NDArray:
         """A contiguous copy on the same device."""
         o = copy_array(self, self._dtype, self._dev_type, self._dev_id)
         if self._ag is not None:
-            maybe_record("_copy", (self,), (o,), None)
+            record("_copy", (self,), (o,), None)
         return o
 
     def __copy__(self):
@@ -247,7 +261,7 @@ cdef class NDArray:
             return self
         o = copy_array(self, dt, self._dev_type, self._dev_id)
         if self._ag is not None:
-            maybe_record("cast", (self,), (o,), {"dtype": DTYPE_NAMES[dt]})
+            record("cast", (self,), (o,), {"dtype": DTYPE_NAMES[dt]})
         return o
 
     def reshape(self, *shape, **kwargs):
@@ -260,12 +274,11 @@ cdef class NDArray:
         reverse = bool(kwargs.pop("reverse", False))
         if kwargs:
             raise MXNetTypeError("reshape() got unexpected arguments %s" % sorted(kwargs))
-        from gluonx.ops.shape import infer_reshape
-        new_shape = infer_reshape(self.shape, shape, reverse, "reshape")
+        new_shape = _hooks["reshape_rule"](self.shape, shape, reverse, "reshape")
         v = reshape_view(self if self._contig else copy_array(self, self._dtype, self._dev_type, self._dev_id),
                          new_shape)
         if self._ag is not None:
-            maybe_record("_reshape_view", (self,), (v,), None)
+            record("_reshape_view", (self,), (v,), None)
         return v
 
     def detach(self):
@@ -344,9 +357,13 @@ cdef class NDArray:
     def backward(self, out_grad=None, retain_graph=False, train_mode=True):
         """Backpropagates from this array (ones as the head gradient unless
         `out_grad` is given) into the gradients of the marked variables."""
-        from gluonx import autograd
-        autograd.backward([self], [out_grad] if out_grad is not None else None,
-                          retain_graph=retain_graph, train_mode=train_mode)
+        old = gx_ag_training
+        set_state(gx_ag_recording, 1 if train_mode else 0, gx_ag_grad_enabled)
+        try:
+            run_backward([self], [out_grad] if out_grad is not None else None, bool(retain_graph),
+                         False, None)
+        finally:
+            set_state(gx_ag_recording, old, gx_ag_grad_enabled)
 
     def zeros_like(self):
         return full_like_array(self, 0)
@@ -512,15 +529,11 @@ def _unpickle(arr, dev_type, dev_id):
     return from_numpy(arr, -1, dev_type, dev_id)
 
 
-cdef dict _method_cache = {}
-
-
 cdef object _ops_method(str name):
-    """An operator function of mx.nd by name (resolved once)."""
+    """An operator by name (resolved once through the injected op lookup)."""
     f = _method_cache.get(name)
     if f is None:
-        from gluonx import ndarray as _nd
-        f = getattr(_nd, name)
+        f = _hooks["op"](name)
         _method_cache[name] = f
     return f
 
