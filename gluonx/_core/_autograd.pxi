@@ -331,10 +331,44 @@ cdef int check_grad_shape(NDArray g, object target, str what, int index=-1) exce
     return 0
 
 
+cdef bint g_retain_graph = False    # of the backward pass running now
+
+
+def backward_retains_graph() -> bool:
+    """Whether the running backward pass keeps its graph for another one
+    (a compiled graph's rule then leaves its saved buffers intact)."""
+    return g_retain_graph
+
+
+def grad_mask(list arrays) -> tuple:
+    """Per array: would the tape take it as a parent now (it needs a gradient)?"""
+    cdef AGInfo info
+    out = []
+    for x in arrays:
+        need = False
+        if isinstance(x, NDArray) and (<NDArray>x)._ag is not None and gx_ag_grad_enabled and not gx_ag_suppress:
+            info = <AGInfo>(<NDArray>x)._ag
+            if (gx_ag_recording or info.torch) and not (info.leaf and info.grad_req == "null" and not info.torch):
+                need = True
+        out.append(need)
+    return tuple(out)
+
+
 def run_backward(list heads, list head_grads, bint retain_graph, bint create_graph,
                  list variables=None):
     """The backward pass.  With `variables` (autograd.grad) returns their
     gradients instead of writing the leaves' .grad buffers."""
+    global g_retain_graph
+    outer_retain = g_retain_graph
+    g_retain_graph = retain_graph
+    try:
+        return _run_backward(heads, head_grads, retain_graph, create_graph, variables)
+    finally:
+        g_retain_graph = outer_retain
+
+
+def _run_backward(list heads, list head_grads, bint retain_graph, bint create_graph,
+                  list variables=None):
     cdef AGInfo info, p, oi
     cdef Node node
     cdef NDArray h, g

@@ -34,6 +34,9 @@ cdef object to_numpy(NDArray x):
     cdef Py_buffer buf
     cdef gx_tensor t[2]
     cdef NDArray src = x
+    if g_dry:
+        capture_abort("the values of an array of shape %s were read on the host (asnumpy, asscalar, "
+                      "bool, int or float)" % (x.shape,))
     if not is_host(x._dev_type):
         src = copy_array(x, x._dtype, GX_DEV_CPU, 0)
     out = np.empty(src.shape, dtype=DTYPE_TYPES[src._dtype])
@@ -61,8 +64,13 @@ cdef NDArray from_numpy(object arr, int dtype, int dev_type, int dev_id):
     if dtype < 0:
         dtype = dtype_flag(arr.dtype)
     arr = np.asarray(arr, dtype=DTYPE_TYPES[dtype], order="C")  # (ascontiguousarray makes 0-d 1-d)
-    o = new_array_t(arr.shape, dtype, GX_DEV_CPU if not is_host(dev_type) else dev_type,
-                    0 if not is_host(dev_type) else dev_id)
+    global g_dry
+    dry, g_dry = g_dry, False   # a constant made during a capture holds real values
+    try:
+        o = new_array_t(arr.shape, dtype, GX_DEV_CPU if not is_host(dev_type) else dev_type,
+                        0 if not is_host(dev_type) else dev_id)
+    finally:
+        g_dry = dry
     if o._size:
         PyObject_GetBuffer(arr, &buf, PyBUF_ANY_CONTIGUOUS)
         try:
@@ -82,6 +90,8 @@ def array_from_numpy(arr, dtype=None, ctx=None) -> NDArray:
 
 def numpy_view(NDArray x):
     """A NumPy array sharing x's host memory (no copy); x must be on the CPU."""
+    if g_dry:
+        capture_abort("numpy_view of an array")
     if not is_host(x._dev_type):
         raise MXNetValueError("numpy_view: the array is on %s, not the CPU" % x.context)
     isz = ITEMSIZE[x._dtype]
@@ -143,6 +153,8 @@ cdef tuple dlpack_device(NDArray x):
 
 cdef object to_dlpack(NDArray x, object max_version):
     """A 'dltensor' capsule viewing x's memory (zero copy); it keeps x alive."""
+    if g_dry:
+        capture_abort("an array was exported through DLPack")
     cdef ExportedTensor *e = <ExportedTensor *>malloc(sizeof(ExportedTensor))
     if e == NULL:
         raise MemoryError()

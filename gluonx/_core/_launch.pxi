@@ -205,7 +205,7 @@ cdef object binary_entry(int kid, object lhs, object rhs, object out, str opname
     cdef gx_kernel_fn fn
     cdef int64_t one = 1
     cdef int st
-    if type(lhs) is NDArray and type(rhs) is NDArray and out is None:
+    if type(lhs) is NDArray and type(rhs) is NDArray and out is None and not g_capturing:
         a = <NDArray>lhs
         b = <NDArray>rhs
         if (a._contig and b._contig and a._dtype == b._dtype and a._dev_type == b._dev_type
@@ -325,10 +325,15 @@ cdef NDArray check_out(object out_obj, int nd, const int64_t *shp, int dtype, st
 
 cdef int run_kernel(int kid, int dev_type, int dev_id, int dtype, gx_tensor *ins, int nin,
                     gx_tensor *outs, int nout, const void *attrs, int64_t work, str opname,
-                    tuple described, list in_arrays, list out_arrays) except -1:
-    """Looks up and calls a kernel; Python kernels get the NDArrays."""
-    cdef gx_kernel_fn fn = c_kernel(kid, dev_type, dtype)
+                    tuple described, list in_arrays, list out_arrays, int attrs_size=0) except -1:
+    """Looks up and calls a kernel; Python kernels get the NDArrays.  During a
+    graph capture the launch is recorded instead (attrs_size: bytes of attrs)."""
+    cdef gx_kernel_fn fn
     cdef int st
+    if g_capturing:
+        return capture_launch(kid, dev_type, dev_id, dtype, ins, nin, outs, nout, attrs, attrs_size,
+                              opname, in_arrays, out_arrays)
+    fn = c_kernel(kid, dev_type, dtype)
     if fn != NULL:
         st = call_c_kernel(fn, dev_type, dev_id, ins, nin, outs, nout, attrs, work >= GIL_THRESHOLD)
         if st:
@@ -342,7 +347,7 @@ cdef int run_kernel(int kid, int dev_type, int dev_id, int dtype, gx_tensor *ins
 
 
 cdef object unary_entry(int kid, NDArray x, object out_obj, str opname, const void *attrs=NULL,
-                        object attrs_obj=None):
+                        object attrs_obj=None, int attrs_size=0):
     """An elementwise unary kernel; the output is contiguous, `x` any view."""
     cdef NDArray o
     cdef int64_t shp[GX_MAX_NDIM]
@@ -376,7 +381,7 @@ cdef object unary_entry(int kid, NDArray x, object out_obj, str opname, const vo
             t[i].device_type = x._dev_type
             t[i].device_id = x._dev_id
         run_kernel(kid, x._dev_type, x._dev_id, x._dtype, t, 1, &t[1], 1, attrs, x._size,
-                   opname, (x,), [x], [o])
+                   opname, (x,), [x], [o], attrs_size)
     if x._ag is not None:
         record(opname, (x,), (o,), attrs_obj)
     return o
@@ -432,6 +437,8 @@ cdef NDArray copy_array(NDArray src, int dtype, int dev_type, int dev_id):
         return o
     # Across devices: make it contiguous with the right dtype where it is,
     # then move the bytes through the device allocator.
+    if g_dry:
+        capture_abort("an array was copied to another device")
     staged = src if (src._contig and src._dtype == dtype) else copy_array(src, dtype, src._dev_type, src._dev_id)
     o = new_array(src._ndim, src._shape, dtype, dev_type, dev_id)
     nbytes = <size_t>o._size * ITEMSIZE[dtype]
@@ -469,7 +476,7 @@ cdef int fill_array(NDArray dst, object value) except -1:
     attrs.value = float(value)
     fill_tensor(&t, dst)
     run_kernel(K_FILL, dst._dev_type, dst._dev_id, dst._dtype, NULL, 0, &t, 1, &attrs, dst._size,
-               "fill", (), [], [dst])
+               "fill", (), [], [dst], sizeof(gx_fill_attrs))
     return 0
 
 
@@ -505,7 +512,7 @@ cdef tuple normalize_axes(object axis, int ndim, bint exclude, str opname):
 
 
 cdef NDArray reduce_impl(int kid, NDArray x, tuple axes, bint keepdims, int out_dtype,
-                         const void *attrs, str opname, object attrs_obj):
+                         const void *attrs, str opname, object attrs_obj, int attrs_size=0):
     cdef int64_t kshape[GX_MAX_NDIM]   # keepdims shape of the result
     cdef int64_t shp[GX_MAX_NDIM]
     cdef int64_t sx[GX_MAX_NDIM]
@@ -544,7 +551,7 @@ cdef NDArray reduce_impl(int kid, NDArray x, tuple axes, bint keepdims, int out_
             t[i].device_type = x._dev_type
             t[i].device_id = x._dev_id
         run_kernel(kid, x._dev_type, x._dev_id, x._dtype, t, 1, &t[1], 1, attrs, x._size,
-                   opname, (x,), [x], [o])
+                   opname, (x,), [x], [o], attrs_size)
     if not keepdims:
         final = tuple([x._shape[i] for i in range(x._ndim) if not reduced[i]])
         o = reshape_view(o, final if final else (1,))
@@ -608,7 +615,7 @@ def unary(str kernel, NDArray x, out=None, str opname=None):
 def unary_with_attrs(str kernel, NDArray x, bytes attrs, out=None, str opname=None, attrs_obj=None):
     """A unary kernel that takes an attribute struct (packed as bytes)."""
     return unary_entry(kernel_id_c(kernel), x, out, opname or kernel,
-                       <const char *>attrs, attrs_obj)
+                       <const char *>attrs, attrs_obj, len(attrs))
 
 
 def reduce(str kernel, NDArray x, axis=None, bint keepdims=False, bint exclude=False,
@@ -619,7 +626,8 @@ def reduce(str kernel, NDArray x, axis=None, bint keepdims=False, bint exclude=F
     axes = normalize_axes(axis, x._ndim, exclude, name)
     dt = x._dtype if out_dtype is None else dtype_flag(out_dtype)
     return reduce_impl(kernel_id_c(kernel), x, axes, keepdims, dt,
-                       <const char *>attrs if attrs is not None else NULL, name, attrs_obj)
+                       <const char *>attrs if attrs is not None else NULL, name, attrs_obj,
+                       len(attrs) if attrs is not None else 0)
 
 
 def copyto(NDArray dst, src, str opname="copyto"):
@@ -683,7 +691,7 @@ def launch(str kernel, list inputs, list outputs, bytes attrs=None, str opname=N
     ref = inputs[dispatch] if nin else outputs[0]
     run_kernel(kernel_id_c(kernel), ref._dev_type, ref._dev_id, ref._dtype, tin, nin, tout, nout,
                <const char *>attrs if attrs is not None else NULL, work, opname or kernel,
-               tuple(inputs), inputs, outputs)
+               tuple(inputs), inputs, outputs, len(attrs) if attrs is not None else 0)
     return outputs
 
 

@@ -167,6 +167,9 @@ cdef NDArray new_array(int ndim, const int64_t *shape, int dtype, int dev_type, 
     a._contig = True
     set_contiguous_strides(a)
     nbytes = <size_t>size * ITEMSIZE[dtype]
+    if g_dry:                  # a graph capture's dry run: an address, no memory
+        a._data = fake_alloc(nbytes)
+        return a
     cdef void *p = acquire_memory(nbytes, dev_type, dev_id, keep)
     a._data = <char *>p
     if keep:                   # memory of a Python allocator belongs to its object

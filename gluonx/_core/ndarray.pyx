@@ -19,6 +19,7 @@ cimport cython
 from libc.stdint cimport int64_t, int32_t, uint8_t, int8_t
 from libc.string cimport memcpy, memset
 from cpython.object cimport PyObject
+from cpython.bytes cimport PyBytes_FromStringAndSize
 
 from gluonx._core.abi cimport *
 
@@ -46,6 +47,7 @@ include "_autograd.pxi"
 include "_launch.pxi"
 include "_indexing.pxi"
 include "_interop.pxi"
+include "_graph.pxi"
 
 
 cdef class NDArray:

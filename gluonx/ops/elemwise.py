@@ -182,6 +182,24 @@ for _kernel, _baliases, _plain, _pyop, _doc in _BINARY:
                        ">>> mx.nd.%s(mx.nd.array([1, 4]), 2)" % (_doc.capitalize(), _first)))
 
 
+# MXNet's elementwise (equal shapes) forms of the other binary ops: what
+# Symbol arithmetic records for sym ** sym, sym == sym ...  (name, kernel, alias)
+_ELEMWISE_EXTRA = (
+    ("_power", "power", "_Power"), ("_mod", "mod", "_Mod"), ("_maximum", "maximum", "_Maximum"),
+    ("_minimum", "minimum", "_Minimum"), ("_hypot", "hypot", "_Hypot"), ("_equal", "equal", "_Equal"),
+    ("_not_equal", "not_equal", "_Not_Equal"), ("_greater", "greater", "_Greater"),
+    ("_greater_equal", "greater_equal", "_Greater_Equal"), ("_lesser", "lesser", "_Lesser"),
+    ("_lesser_equal", "lesser_equal", "_Lesser_Equal"), ("_logical_and", "logical_and", "_Logical_And"),
+    ("_logical_or", "logical_or", "_Logical_Or"), ("_logical_xor", "logical_xor", "_Logical_Xor"),
+)
+ELEMWISE_EXTRA = {name: kernel for name, kernel, _ in _ELEMWISE_EXTRA}
+
+for _name, _kernel, _alias in _ELEMWISE_EXTRA:
+    register(OpDef(_name, _make_binary(_kernel, _name, strict=True), infer=_binary_infer(_name, True),
+                   inputs=("lhs", "rhs"), aliases=(_alias,),
+                   doc="Elementwise %s of two arrays of the same shape (MXNet's %s)." % (_kernel, _alias)))
+
+
 # ---- array (op) scalar: MXNet's _plus_scalar family ----------------------------------------
 # What Symbol arithmetic with a number records (x + 2 is _plus_scalar(x, scalar=2)), and the
 # nodes of MXNet graph files.  (name, kernel, scalar on the left?, MXNet alias)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from gluonx.ops.elemwise import SCALAR_OPS
+from gluonx.ops.elemwise import ELEMWISE_EXTRA, SCALAR_OPS
 from gluonx.ops.gradutil import shape_of, unbroadcast
 from gluonx.ops.registry import F, defgrad, get_op
 
@@ -77,7 +77,8 @@ for _name in ("logical_not", "digamma", "broadcast_equal", "broadcast_not_equal"
               "broadcast_greater_equal", "broadcast_lesser", "broadcast_lesser_equal",
               "broadcast_logical_and", "broadcast_logical_or", "broadcast_logical_xor", "equal",
               "not_equal", "greater", "greater_equal", "lesser", "lesser_equal", "logical_and",
-              "logical_or", "logical_xor"):
+              "logical_or", "logical_xor", "_equal", "_not_equal", "_greater", "_greater_equal", "_lesser",
+              "_lesser_equal", "_logical_and", "_logical_or", "_logical_xor"):
     get_op(_name).differentiable = False
 
 
@@ -120,6 +121,9 @@ for _kernel, (_dl, _dr) in _BINARY_RULES.items():
     defgrad("broadcast_" + _kernel, _PLAIN[_kernel])(_rule)
     if _kernel in ("add", "sub", "mul", "div"):
         defgrad("elemwise_" + _kernel)(_rule)
+    for _name, _k in ELEMWISE_EXTRA.items():
+        if _k == _kernel:
+            defgrad(_name)(_rule)
 
 
 @defgrad("clip")

@@ -62,6 +62,10 @@ CASES = {
     "modulo": (nd.modulo, [U(0.1, 0.9), U(1.5, 2)]), "power": (nd.power, [POS, ANY]),
     "maximum": (nd.maximum, [ANY, ANY]), "minimum": (nd.minimum, [ANY, ANY]),
     "hypot": (nd.hypot, [POS, POS]), "arctan2": (nd.arctan2, [POS, POS]),
+    # elementwise forms of the other binary ops (Symbol arithmetic: sym ** sym ...)
+    "_power": (nd._power, [POS, ANY]), "_mod": (nd._mod, [U(0.1, 0.9), U(1.5, 2)]),
+    "_maximum": (nd._maximum, [ANY, ANY]), "_minimum": (nd._minimum, [ANY, ANY]),
+    "_hypot": (nd._hypot, [POS, POS]),
     # array (op) scalar, as Symbol arithmetic records it
     "_plus_scalar": (lambda x: nd._plus_scalar(x, scalar=1.5), [ANY]),
     "_minus_scalar": (lambda x: nd._minus_scalar(x, scalar=1.5), [ANY]),

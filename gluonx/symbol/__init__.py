@@ -1,0 +1,93 @@
+"""``mx.sym`` / ``mx.symbol``: the Symbol and every registered operator as a
+symbol function.
+
+The functions are generated from :mod:`gluonx.ops` (one definition per
+operator, the same as ``mx.nd``): same names and signatures, plus ``name=``
+and ``attr=``; ``mx.sym.random``, ``mx.sym.linalg`` and ``mx.sym.contrib``
+hold the prefixed operators as in ``mx.nd``.
+
+>>> import gluonx as mx
+>>> x = mx.sym.var('x')
+>>> y = mx.sym.relu(x * 2 + 1, name='act')
+>>> y.list_arguments(), y.list_outputs()
+(['x'], ['act_output'])
+"""
+from __future__ import annotations
+
+import sys as _sys
+import types as _types
+
+from gluonx.ops.registry import all_ops as _all_ops
+from gluonx.symbol.symbol import Symbol, var, Variable, Group, create as _create
+from gluonx.symbol.json_io import load, from_json as _from_json
+from gluonx.symbol import symbol  # noqa: F401  (mx.symbol.symbol.Symbol, as GluonCV imports it)
+
+__all__ = ["Symbol", "var", "Variable", "Group", "load", "load_json"]
+
+random = _types.ModuleType("gluonx.symbol.random", "Random sampling operators (``mx.sym.random``).")
+linalg = _types.ModuleType("gluonx.symbol.linalg", "Linear-algebra operators (``mx.sym.linalg``).")
+contrib = _types.ModuleType("gluonx.symbol.contrib", "Operators MXNet keeps under contrib (``mx.sym.contrib``).")
+_sys.modules[random.__name__] = random
+_sys.modules[linalg.__name__] = linalg
+_sys.modules[contrib.__name__] = contrib
+
+
+def load_json(json_str: str) -> Symbol:
+    """A Symbol from a JSON string (as written by ``tojson``)."""
+    if not isinstance(json_str, str):
+        raise TypeError("load_json: expected a JSON string")
+    return _from_json(json_str)
+
+
+def _make_function(op, public_name: str):
+    """The ``mx.sym`` function of an operator: the ``mx.nd`` signature plus
+    ``name`` and ``attr``."""
+
+    def fn(*args, name=None, attr=None, out=None, **kwargs):
+        return _create(public_name, args, kwargs, name=name, attr=attr)
+
+    import inspect
+    sig = op.signature()
+    params = [p for p in sig.parameters.values() if p.name not in ("out", "name")]
+    params.append(inspect.Parameter("name", inspect.Parameter.KEYWORD_ONLY, default=None))
+    params.append(inspect.Parameter("attr", inspect.Parameter.KEYWORD_ONLY, default=None))
+    fn.__name__ = public_name
+    fn.__qualname__ = public_name
+    fn.__doc__ = op.docstring().replace("NDArray", "Symbol")
+    fn.__signature__ = sig.replace(parameters=params)
+    fn.__module__ = "gluonx.symbol"
+    fn.op = op
+    return fn
+
+
+def _make_method(public_name: str):
+    def method(self, *args, **kwargs):
+        return _create(public_name, (self,) + args, kwargs, name=kwargs.pop("name", None),
+                       attr=kwargs.pop("attr", None))
+    method.__name__ = public_name
+    return method
+
+
+def _populate() -> None:
+    g = globals()
+    for name, op in _all_ops().items():
+        if name in g and not hasattr(g[name], "op"):
+            continue
+        fn = _make_function(op, name)
+        g[name] = fn
+        for prefix, mod in (("random_", random), ("_random_", random), ("linalg_", linalg),
+                            ("_linalg_", linalg), ("_contrib_", contrib), ("contrib_", contrib)):
+            if name.startswith(prefix):
+                setattr(mod, name[len(prefix):], fn)
+        if name == op.name:
+            for m in op.methods:
+                if not hasattr(Symbol, m):
+                    setattr(Symbol, m, _make_method(name))
+    # NDArray-style conveniences MXNet's Symbol also has
+    for m, opname in (("astype", "cast"), ("reshape", "reshape"), ("flatten", "flatten"),
+                      ("transpose", "transpose"), ("expand_dims", "expand_dims")):
+        if m not in Symbol.__dict__:
+            setattr(Symbol, m, _make_method(opname))
+
+
+_populate()

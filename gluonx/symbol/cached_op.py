@@ -1,0 +1,257 @@
+"""A graph compiled per input signature and run as one operation:
+``hybridize()``'s cached op and the Executor's engine.
+
+The first call with a new signature (input shapes, dtypes, device, train
+mode, which inputs need gradients) traces the graph in a dry run (no
+memory, no kernels; gluonx/_core/_graph.pxi) and plans it (planner.py):
+for inference the forward launches, for training the forward and the
+backward the operators' gradient rules produce, in one arena.  Later calls
+replay the program from C.  Inside ``autograd.record()`` a call is one tape
+node whose rule replays the backward part.
+
+A graph whose dry run reads values on the host (``asnumpy`` inside an
+operator) runs operator by operator instead (``fallback_reason`` says why).
+"""
+from __future__ import annotations
+
+import warnings
+from typing import Optional
+
+from gluonx._core import ndarray as _c
+from gluonx.base import MXNetError, MXNetValueError
+from gluonx.symbol.graph import topo_order
+from gluonx.symbol.planner import build_plan
+
+
+def interpret(order: list, heads: list, env: dict) -> list:
+    """Runs the graph operator by operator: env maps id(variable node) to
+    its array; returns the arrays of `heads`."""
+    vals = {}
+    remaining = {}
+    for node in order:
+        for src, _ in node.inputs:
+            remaining[id(src)] = remaining.get(id(src), 0) + 1
+    keep = {id(n) for n, _ in heads}
+    for node in order:
+        if node.op is None:
+            try:
+                vals[id(node)] = [env[id(node)]]
+            except KeyError:
+                raise MXNetValueError("graph input '%s' has no value" % node.name) from None
+            continue
+        ins = [vals[id(src)][i] for src, i in node.inputs]
+        try:
+            out = node.op.invoke(ins, node.params)
+        except _c.CaptureAbort:
+            raise
+        except MXNetError as e:
+            raise type(e)("Error in operator %s: %s" % (node.name, e)) from None
+        vals[id(node)] = list(out) if isinstance(out, (list, tuple)) else [out]
+        for src, _ in node.inputs:
+            remaining[id(src)] -= 1
+            if remaining[id(src)] == 0 and id(src) not in keep:
+                vals.pop(id(src), None)
+    return [vals[id(n)][i] for n, i in heads]
+
+
+class _Compiled:
+    """One signature's plan plus what its calls need."""
+
+    def __init__(self, plan, train_grads: Optional[tuple]):
+        self.plan = plan
+        self.train_grads = train_grads      # per input: needs a gradient (None: inference plan)
+        self.spare_arena = None
+
+
+class CachedGraph:
+    """A Symbol compiled per input signature.
+
+    inputs: the graph's input variables in ``list_inputs()`` order; calls
+    pass one array per input.
+    """
+
+    def __init__(self, sym, static_alloc: bool = False, static_shape: bool = False, fuse: bool = True):
+        self.sym = sym
+        self.heads = list(sym._outputs)
+        self.order = topo_order(self.heads)
+        self.inputs = [n for n in self.order if n.op is None]
+        self.input_names = [n.name for n in self.inputs]
+        self.static_alloc = static_alloc
+        self.static_shape = static_shape
+        self.fuse = fuse
+        self._plans = {}
+        self.fallback_reason = None
+
+    # ---- compile ------------------------------------------------------------------
+    def _signature(self, arrays, train: bool, grads: tuple) -> tuple:
+        return (tuple((a.shape, a.dtype, a.context) for a in arrays), train, grads)
+
+    def _capture(self, arrays, train: bool, grads: Optional[tuple]):
+        cap = _c.Capture()
+        outs, gouts = [], []
+        state = _c.get_state()
+        _c.capture_begin(cap)
+        try:
+            _c.set_state(1 if grads else 0, 1 if train else 0, 1)
+            env = {}
+            phs = []
+            for k, (node, a) in enumerate(zip(self.inputs, arrays)):
+                ph = _c.placeholder(a.shape, _c.dtype_name(_c.dtype_flag(a.dtype)), ("in", k))
+                if grads and grads[k]:
+                    _c.mark_variable(ph, None, "write")
+                env[id(node)] = ph
+                phs.append(ph)
+            outs = interpret(self.order, self.heads, env)
+            outs = [self._owned(o, cap) for o in outs]
+            forward_end = len(cap.launches)
+            if grads and any(grads):
+                heads = [_c.placeholder(o.shape, _c.dtype_name(_c.dtype_flag(o.dtype)), ("head", j))
+                         for j, o in enumerate(outs)]
+                wrt = [ph for ph, g in zip(phs, grads) if g]
+                got = _c.run_backward(list(outs), heads, False, False, wrt)
+                it = iter(got)
+                gouts = [self._owned(next(it), cap) if g else None for g in grads]
+        finally:
+            _c.capture_end()
+            _c.set_state(*state)
+        return cap, outs, gouts, forward_end
+
+    @staticmethod
+    def _owned(arr, cap):
+        """The array itself when the dry run allocated it, else a copy (a graph
+        output must not be an input, which the caller owns)."""
+        addr = arr._data_ptr
+        for a, n in cap.allocs:
+            if a <= addr < a + max(n, 1):
+                return arr
+        return _c.astype(arr, arr.dtype)
+
+    def compile(self, arrays, train: bool, grads: Optional[tuple]):
+        key = self._signature(arrays, train, grads)
+        compiled = self._plans.get(key)
+        if compiled is None:
+            try:
+                cap, outs, gouts, fend = self._capture(arrays, train, grads)
+                plan = build_plan(cap, outs, gouts, fend, fuse=self.fuse)
+                compiled = _Compiled(plan, grads)
+            except _c.CaptureAbort as e:
+                if self.fallback_reason is None:
+                    warnings.warn("hybridize: the graph runs operator by operator (%s)" % e, stacklevel=4)
+                self.fallback_reason = str(e)
+                compiled = False
+            self._plans[key] = compiled
+        return compiled
+
+    # ---- run ------------------------------------------------------------------------
+    def __call__(self, arrays: list) -> list:
+        """Runs the graph on `arrays` (one per input); inside autograd.record()
+        the call is recorded as one operation."""
+        if len(arrays) != len(self.inputs):
+            raise MXNetValueError("graph: %d inputs given, the graph takes %d (%s)"
+                                  % (len(arrays), len(self.inputs), ", ".join(self.input_names)))
+        arrays = [_c.contiguous(a) for a in arrays]
+        mask = _c.grad_mask(arrays)
+        train = _c.is_training()
+        grads = mask if any(mask) else None
+        compiled = self.compile(arrays, train, grads)
+        if compiled is False:
+            env = {id(n): a for n, a in zip(self.inputs, arrays)}
+            return interpret(self.order, self.heads, env)
+        plan = compiled.plan
+        arena = self._take_arena(compiled)
+        ext = {("in", k): a for k, a in enumerate(arrays)}
+        results = self._fresh_results(plan, plan.outputs)
+        plan.program.run(plan.bases(arena, ext, results), 0, plan.forward_end)
+        outs = [self._view(results, spec) for spec in plan.outputs]
+        if grads is None:
+            self._give_back_arena(compiled, arena)
+            return outs
+        self._record(compiled, arrays, outs, arena, ext, results)
+        return outs
+
+    def forward_backward_parts(self, arrays: list, train: bool, grads: tuple):
+        """For the Executor: (outputs, state) after the forward part; pass
+        state to :meth:`run_backward`."""
+        arrays = [_c.contiguous(a) for a in arrays]
+        compiled = self.compile(arrays, train, grads if any(grads) else None)
+        if compiled is False:
+            raise MXNetError("Executor: this graph cannot be compiled (%s)" % self.fallback_reason)
+        plan = compiled.plan
+        arena = self._take_arena(compiled)
+        ext = {("in", k): a for k, a in enumerate(arrays)}
+        results = self._fresh_results(plan, plan.outputs)
+        plan.program.run(plan.bases(arena, ext, results), 0, plan.forward_end)
+        outs = [self._view(results, spec) for spec in plan.outputs]
+        return outs, (compiled, arena, ext, results, outs)
+
+    def run_backward(self, state, head_grads: list, keep: bool = False) -> list:
+        compiled, arena, ext, results, outs = state
+        plan = compiled.plan
+        if keep:
+            arena = _c.astype(arena, "uint8") if arena is not None else None
+        ext = dict(ext)
+        for j, (o, g) in enumerate(zip(outs, head_grads)):
+            ext[("head", j)] = _c.contiguous(g) if g is not None else _c.full(o.shape, 0, o.dtype, o.context)
+        gres = self._fresh_results(plan, [s for s in plan.grads if s is not None])
+        gres.update(results)
+        plan.program.run(plan.bases(arena, ext, gres), plan.forward_end, len(plan.program))
+        if not keep:
+            self._give_back_arena(compiled, arena)
+        return [self._view(gres, s) if s is not None else None for s in plan.grads]
+
+    def _record(self, compiled, arrays, outs, arena, ext, results):
+        graph = self
+        state = (compiled, arena, ext, results, outs)
+
+        def rule(node, *ograds):
+            if _c.is_recording():     # create_graph: differentiate the operators themselves
+                return graph._eager_grads(arrays, ograds, compiled.train_grads)
+            return tuple(graph.run_backward(state, list(ograds), keep=_c.backward_retains_graph()))
+
+        _c.record_op("_CachedOp", tuple(arrays), tuple(outs), None, rule)
+
+    def _eager_grads(self, arrays, ograds, mask):
+        """Gradients by running the operators eagerly under the tape (higher order)."""
+        vars_ = [a.detach() for a in arrays]
+        for v, m in zip(vars_, mask):
+            if m:
+                _c.mark_variable(v, None, "write")
+        env = {id(n): v for n, v in zip(self.inputs, vars_)}
+        outs = interpret(self.order, self.heads, env)
+        wrt = [v for v, m in zip(vars_, mask) if m]
+        got = _c.run_backward(list(outs), list(ograds), True, True, wrt)
+        it = iter(got)
+        return tuple(next(it) if m else None for m in mask)
+
+    # ---- memory ---------------------------------------------------------------------
+    def _take_arena(self, compiled):
+        arena = compiled.spare_arena
+        if arena is not None:
+            compiled.spare_arena = None
+            return arena
+        n = compiled.plan.arena_bytes
+        return _c.empty((n,), "uint8") if n else None
+
+    def _give_back_arena(self, compiled, arena):
+        if self.static_alloc:
+            compiled.spare_arena = arena
+
+    @staticmethod
+    def _fresh_results(plan, specs) -> dict:
+        out = {}
+        for spec in specs:
+            slot = spec[0]
+            if slot not in out:
+                n, dtype = plan.result_info[slot]
+                out[slot] = _c.empty((n,), dtype)
+        return out
+
+    @staticmethod
+    def _view(results, spec):
+        slot, off, shape, strides, dtype = spec
+        base = results[slot]
+        return _c.as_strided(base, shape, strides, off // _c.dtype_itemsize(_c.dtype_flag(dtype)))
+
+    def stats(self) -> list:
+        """Per compiled signature: launches, buffers, arena bytes ..."""
+        return [p.plan.stats for p in self._plans.values() if p]

@@ -1,0 +1,209 @@
+"""Shape and dtype inference over a graph, from the operators' own rules.
+
+Each node's rule (``OpDef.infer``) runs once its inputs are known; inputs
+the rule can infer backwards (``OpDef.infers_inputs``: weights, biases,
+BatchNorm statistics, labels) may still be unknown and are filled in, so
+that ``infer_shape(data=...)`` also gives every parameter's shape.  Passes
+repeat until nothing changes (a weight shared by two layers is learned from
+the first).  An inconsistency raises the rule's error prefixed with
+``Error in operator <node name>:``.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from gluonx.base import MXNetError
+from gluonx.symbol.graph import topo_order, variables
+
+_CODE_DTYPES = {"0": "float32", "1": "float64", "2": "float16", "3": "uint8", "4": "int32", "5": "int8",
+                "6": "int64", "7": "bool"}
+
+
+def _var_shape(node) -> Optional[tuple]:
+    s = node.attrs.get("__shape__")
+    if s is None:
+        return None
+    try:
+        shape = tuple(int(d) for d in s.strip("()[] ").replace(" ", "").split(",") if d != "")
+    except ValueError:
+        raise MXNetError("variable %s: cannot parse __shape__=%r" % (node.name, s)) from None
+    return shape
+
+
+def _var_dtype(node) -> Optional[str]:
+    d = node.attrs.get("__dtype__")
+    return _CODE_DTYPES.get(d, d) if d is not None else None
+
+
+def _known(shape) -> bool:
+    return shape is not None and all(d > 0 for d in shape)
+
+
+def _compatible(have, want) -> bool:
+    """A partly known shape (0 = unknown dim) against a full one."""
+    return len(have) == len(want) and all(h == 0 or h == w for h, w in zip(have, want))
+
+
+class Inference:
+    """Shapes and dtypes of every (node, output) entry of a graph."""
+
+    def __init__(self, order: list):
+        self.order = order
+        self.shape = {}     # (id(node), index) -> tuple
+        self.dtype = {}     # (id(node), index) -> dtype name
+        self.partial = {}   # id(variable) -> partly known shape (0 dims)
+
+    def set_var(self, node, shape=None, dtype=None) -> None:
+        key = (id(node), 0)
+        if shape is not None:
+            shape = tuple(int(d) for d in shape)
+            if _known(shape):
+                self.shape[key] = shape
+            else:
+                self.partial[id(node)] = shape
+        if dtype is not None:
+            self.dtype[key] = np.dtype(dtype).name if not isinstance(dtype, str) else dtype
+
+    def run(self, with_shapes: bool = True) -> None:
+        for _ in range(len(self.order) + 1):
+            if not self._sweep(with_shapes):
+                break
+
+    def _sweep(self, with_shapes: bool) -> bool:
+        changed = False
+        for node in self.order:
+            if node.op is None:
+                continue
+            okeys = [(id(node), i) for i in range(node.num_outputs())]
+            if all(k in self.shape for k in okeys) and all(k in self.dtype for k in okeys):
+                continue
+            keys = [(id(src), i) for src, i in node.inputs]
+            shapes = [self.shape.get(k) for k in keys]
+            dtypes = [self.dtype.get(k) for k in keys]
+            names = node.input_names()
+            inferable = set(node.op.infers_inputs)
+            if (not with_shapes or node.op.infer is None
+                    or any(s is None and (i >= len(names) or names[i] not in inferable)
+                           for i, s in enumerate(shapes))):
+                changed |= self._dtype_only(node, keys, dtypes, okeys)
+                continue
+            # unknown data dtypes default to float32 (as MXNet's shape inference does)
+            for i, d in enumerate(dtypes):
+                if d is None and (i >= len(names) or names[i] not in inferable):
+                    dtypes[i] = "float32"
+            before = list(shapes)
+            try:
+                oshapes, odtypes = node.op.infer(node.params, shapes, dtypes)
+            except MXNetError as e:
+                raise type(e)("Error in operator %s: %s" % (node.name, e)) from None
+            for i, k in enumerate(keys):
+                if before[i] is None and shapes[i] is not None:
+                    src = node.inputs[i][0]
+                    part = self.partial.get(id(src))
+                    if part is not None and not _compatible(part, shapes[i]):
+                        raise MXNetError("Error in operator %s: Shape inconsistent, Provided = %s, inferred "
+                                         "shape=%s for %s" % (node.name, list(part), tuple(shapes[i]),
+                                                              src.name))
+                    self.shape[k] = tuple(shapes[i])
+                    changed = True
+                if k not in self.dtype and dtypes[i] is not None:
+                    self.dtype[k] = dtypes[i]
+                    changed = True
+            for k, s, d in zip(okeys, oshapes, odtypes):
+                if k not in self.shape:
+                    self.shape[k] = tuple(s)
+                    changed = True
+                if k not in self.dtype:
+                    self.dtype[k] = d
+                    changed = True
+        return changed
+
+    def _dtype_only(self, node, keys, dtypes, okeys) -> bool:
+        """Types without shapes: an explicit ``dtype`` attribute, else the first known input's."""
+        changed = False
+        first = next((d for d in dtypes if d is not None), None)
+        if first is None:
+            return False
+        for k in keys:
+            if k not in self.dtype:
+                self.dtype[k] = first
+                changed = True
+        want = node.params.get("dtype") if node.params else None
+        out = want if isinstance(want, str) else first
+        for k in okeys:
+            if k not in self.dtype:
+                self.dtype[k] = out
+                changed = True
+        return changed
+
+
+def _bind_args(sym, args, kwargs, what: str) -> dict:
+    """{argument node: value} from positional (argument order) or keyword values."""
+    order = sym._order()
+    arg_nodes, aux_nodes = variables(order)
+    given = {}
+    if args:
+        if kwargs:
+            raise MXNetError("%s: give shapes either positionally or by name, not both" % what)
+        for node, v in zip(arg_nodes, args):
+            if v is not None:
+                given[node.name] = v
+    by_name = {}
+    for n in order:
+        if n.op is None:
+            by_name.setdefault(n.name, []).append(n)
+    for k, v in kwargs.items():
+        if k not in by_name:
+            raise MXNetError("%sKeyword argument name %s not found.\nCandidate arguments:\n\t%s"
+                             % (what, k, "\n\t".join("[%d]%s" % (i, n.name) for i, n in enumerate(arg_nodes))))
+        given[k] = v
+    return given
+
+
+def run_inference(sym, shapes: dict, dtypes: dict, with_shapes: bool = True) -> Inference:
+    order = sym._order()
+    inf = Inference(order)
+    for node in order:
+        if node.op is None:
+            inf.set_var(node, shapes.get(node.name, _var_shape(node)), dtypes.get(node.name, _var_dtype(node)))
+    inf.run(with_shapes)
+    return inf
+
+
+def infer_shape(sym, args, kwargs, partial: bool):
+    given = _bind_args(sym, args, kwargs, "InferShape")
+    inf = run_inference(sym, given, {})
+    arg_nodes, aux_nodes = variables(inf.order)
+    arg = [inf.shape.get((id(n), 0)) for n in arg_nodes]
+    aux = [inf.shape.get((id(n), 0)) for n in aux_nodes]
+    out = [inf.shape.get((id(n), i)) for n, i in sym._outputs]
+    if partial:
+        return ([s if s is not None else () for s in arg], [s if s is not None else () for s in out],
+                [s if s is not None else () for s in aux])
+    if any(s is None for s in arg + aux + out):
+        return None, None, None
+    return arg, out, aux
+
+
+def infer_type(sym, args, kwargs):
+    given = _bind_args(sym, args, kwargs, "InferType")
+    given = {k: (np.dtype(v).name if v is not None else None) for k, v in given.items()}
+    inf = run_inference(sym, {}, given, with_shapes=True)
+    arg_nodes, aux_nodes = variables(inf.order)
+    arg = [inf.dtype.get((id(n), 0)) for n in arg_nodes]
+    aux = [inf.dtype.get((id(n), 0)) for n in aux_nodes]
+    out = [inf.dtype.get((id(n), i)) for n, i in sym._outputs]
+    if any(d is None for d in arg + aux + out):
+        return None, None, None
+    t = lambda d: np.dtype(d).type  # noqa: E731
+    return [t(d) for d in arg], [t(d) for d in out], [t(d) for d in aux]
+
+
+def entry_shapes(sym, shapes: dict, dtypes: Optional[dict] = None) -> Inference:
+    """Inference over the whole graph (for planning, summaries and Gluon)."""
+    return run_inference(sym, shapes, dtypes or {})
+
+
+__all__ = ["infer_shape", "infer_type", "entry_shapes", "Inference", "topo_order"]

@@ -1,0 +1,246 @@
+"""MXNet's JSON graph format: ``Symbol.tojson``, ``mx.sym.load``/``load_json``.
+
+Written byte for byte as MXNet 1.9.1 writes it (dmlc's JSON writer: an
+object with one key on one line, node inputs ``[node, output, version]``,
+``node_row_ptr`` counting every output, ``attrs.mxnet_version``).  Read
+from any 1.x release, including the pre-1.0 layout (a node's ``param`` and
+``attr`` dictionaries, ``[node, output]`` entries, BatchNorm without its
+moving statistics), which is upgraded the way MXNet's loader does.
+
+>>> import gluonx as mx
+>>> s = mx.sym.load_json(mx.sym.var('x').tojson())
+>>> s.list_arguments()
+['x']
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import warnings
+
+from gluonx.base import MXNetError
+from gluonx.ops.registry import all_ops
+from gluonx.symbol.graph import HIDDEN_KEYS, Node, topo_order
+from gluonx.symbol.mxnet_names import MXNET_NAME
+
+MXNET_VERSION = 10901
+# Outputs MXNet counts in node_row_ptr beyond the visible ones.
+_MXNET_OUTPUTS = {"BatchNorm": 3, "Dropout": 2, "LayerNorm": 3, "InstanceNorm": 3}
+
+
+def mxnet_op_name(op) -> str:
+    """The name MXNet writes for an operator (its registered name)."""
+    for n in (op.name,) + op.aliases:
+        if n in MXNET_NAME:
+            return MXNET_NAME[n]
+    return op.name
+
+
+# ---- writing -----------------------------------------------------------------------------
+
+def _q(s) -> str:
+    return json.dumps(str(s))
+
+
+def _obj(d: dict, indent: str) -> str:
+    items = sorted(d.items())
+    if len(items) <= 1:
+        return "{" + ", ".join("%s: %s" % (_q(k), _q(v)) for k, v in items) + "}"
+    inner = indent + "  "
+    return "{\n" + ", \n".join("%s%s: %s" % (inner, _q(k), _q(v)) for k, v in items) + "\n" + indent + "}"
+
+
+def _arr(items: list, indent: str) -> str:
+    """An array as dmlc's writer lays it out: one line up to 10 items."""
+    if len(items) <= 10:
+        return "[" + ", ".join(items) + "]"
+    inner = indent + "  "
+    return "[\n" + ", \n".join(inner + it for it in items) + "\n" + indent + "]"
+
+
+def graph_dict(heads: list) -> tuple[list, dict]:
+    """(nodes in file order, {id(node): index}) of the graph under `heads`."""
+    order = topo_order(heads)
+    return order, {id(n): i for i, n in enumerate(order)}
+
+
+def to_json(sym) -> str:
+    order, index = graph_dict(sym._outputs)
+    nodes, row_ptr, arg_nodes = [], [0], []
+    for i, node in enumerate(order):
+        if node.op is None:
+            arg_nodes.append(i)
+            op_name, nout = "null", 1
+        else:
+            op_name = mxnet_op_name(node.op)
+            nout = max(node.num_outputs(), _MXNET_OUTPUTS.get(op_name, 0))
+        row_ptr.append(row_ptr[-1] + nout)
+        aux = set(node.aux_inputs())
+        entries = [("[%d, %d, %d]" % (index[id(src)], k, 1 if j in aux else 0))
+                   for j, (src, k) in enumerate(node.inputs)]
+        parts = ['      "op": %s' % _q(op_name), '      "name": %s' % _q(node.name)]
+        if node.attrs:
+            parts.append('      "attrs": %s' % _obj(node.attrs, "      "))
+        parts.append('      "inputs": %s' % _arr(entries, "      "))
+        nodes.append("    {\n" + ", \n".join(parts) + "\n    }")
+    heads = ["[%d, %d, 0]" % (index[id(n)], k) for n, k in sym._outputs]
+    return ("{\n" + '  "nodes": [\n' + ", \n".join(nodes) + "\n  ], \n"
+            + '  "arg_nodes": %s, \n' % _arr([str(i) for i in arg_nodes], "  ")
+            + '  "node_row_ptr": %s, \n' % _arr([str(i) for i in row_ptr], "  ")
+            + '  "heads": %s, \n' % _arr(heads, "  ")
+            + '  "attrs": {"mxnet_version": ["int", %d]}\n}' % MXNET_VERSION)
+
+
+def save(sym, fname: str) -> None:
+    """Writes the JSON to `fname` through a temporary file, so a failure
+    leaves no partial file."""
+    text = to_json(sym)
+    write_atomic(fname, text.encode("utf-8"))
+
+
+def write_atomic(fname: str, data: bytes) -> None:
+    d = os.path.dirname(os.path.abspath(fname))
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, fname)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+# ---- reading -----------------------------------------------------------------------------
+
+def _fail(where: str, msg: str):
+    raise MXNetError("%s: %s" % (where, msg))
+
+
+def _entry(e, n_nodes: int, where: str, what: str) -> tuple:
+    if not isinstance(e, list) or len(e) not in (2, 3) or not all(isinstance(v, int) for v in e):
+        _fail(where, "%s entry %r is not [node, output(, version)]" % (what, e))
+    if not 0 <= e[0] < n_nodes:
+        _fail(where, "%s entry %r refers to node %d of %d" % (what, e, e[0], n_nodes))
+    return e[0], e[1]
+
+
+def _hidden(attrs: dict) -> dict:
+    return {("__%s__" % k if k in HIDDEN_KEYS else k): str(v) for k, v in attrs.items()}
+
+
+def from_json(text: str, where: str = "load_json"):
+    """A Symbol from MXNet's JSON (any 1.x layout)."""
+    from gluonx.symbol.symbol import Symbol
+    try:
+        graph = json.loads(text)
+    except (ValueError, TypeError) as e:
+        _fail(where, "not a valid JSON graph (%s)" % e)
+    if not isinstance(graph, dict) or not isinstance(graph.get("nodes"), list) or "heads" not in graph:
+        _fail(where, "not an MXNet graph: expected an object with 'nodes' and 'heads'")
+    version = (graph.get("attrs") or {}).get("mxnet_version", ["int", 0])
+    version = version[1] if isinstance(version, list) and len(version) == 2 else 0
+    ops = all_ops()
+    raw = graph["nodes"]
+    nodes = []
+    for i, jn in enumerate(raw):
+        if not isinstance(jn, dict) or "op" not in jn or "name" not in jn:
+            _fail(where, "node %d is malformed (needs 'op' and 'name')" % i)
+        attrs = {}
+        for key in ("param", "attrs", "attr"):
+            d = jn.get(key) or {}
+            if not isinstance(d, dict):
+                _fail(where, "node %d (%s): '%s' must be an object" % (i, jn["name"], key))
+            attrs.update(_hidden(d) if key == "attr" else {k: str(v) for k, v in d.items()})
+        if jn["op"] == "null":
+            nodes.append(Node(None, str(jn["name"]), attrs, None, []))
+            continue
+        op = ops.get(jn["op"])
+        if op is None:
+            _fail(where, "node %d (%s) uses operator '%s', which gluonx does not have"
+                  % (i, jn["name"], jn["op"]))
+        nodes.append(Node(op, str(jn["name"]), attrs, None, []))
+    for i, jn in enumerate(raw):
+        ins = jn.get("inputs", [])
+        if not isinstance(ins, list):
+            _fail(where, "node %d (%s): 'inputs' must be a list" % (i, jn["name"]))
+        for e in ins:
+            src, k = _entry(e, len(nodes), where, "input of node %s" % jn["name"])
+            if src >= i:
+                _fail(where, "node %d (%s) takes node %d as input, which comes later" % (i, jn["name"], src))
+            nodes[i].inputs.append((nodes[src], k))
+    if version < 10000:
+        _upgrade_legacy(nodes)
+    for node in nodes:
+        if node.op is not None:
+            _parse_params(node, where)
+    heads = [_entry(e, len(nodes), where, "head") for e in graph["heads"]]
+    outs = [(nodes[n], k) for n, k in heads]
+    for node, k in outs:
+        if node.op is not None and k >= node.num_outputs():
+            _fail(where, "head refers to output %d of %s, which has %d" % (k, node.name, node.num_outputs()))
+    return Symbol(outs)
+
+
+def _parse_params(node: Node, where: str) -> None:
+    op = node.op
+    params = {k: v for k, v in node.attrs.items() if not (k.startswith("__") and k.endswith("__"))}
+    unknown = [k for k in params if k not in op._attr_by_name]
+    if unknown:
+        warnings.warn("%s: node %s (%s) has attributes gluonx ignores: %s"
+                      % (where, node.name, op.name, ", ".join(sorted(unknown))))
+        for k in unknown:
+            params.pop(k)
+    try:
+        node.params = op.parse_attrs(params)
+    except MXNetError as e:
+        _fail(where, "node %s (%s): %s" % (node.name, op.name, e))
+    if op.variadic and "num_args" in op._attr_by_name and node.params.get("num_args") is None:
+        node.params["num_args"] = len(node.inputs)
+    expected = None if op.variadic else len(op.input_names(node.params))
+    if expected is not None and len(node.inputs) != expected:
+        _fail(where, "node %s (%s) has %d inputs, the operator takes %d (%s)"
+              % (node.name, op.name, len(node.inputs), expected, ", ".join(op.input_names(node.params))))
+
+
+def _upgrade_legacy(nodes: list) -> None:
+    """What MXNet's loader does to pre-1.0 graphs: per-input learning-rate
+    attributes move to the input variables, BatchNorm gains its moving
+    statistics, argmax/argmin's axis=-1 means 'no axis'."""
+    for node in nodes:
+        if node.op is None:
+            continue
+        names = node.op.input_names(node.op.parse_attrs(
+            {k: v for k, v in node.attrs.items() if k in node.op._attr_by_name}, strict=False))
+        for key in list(node.attrs):
+            for suffix in ("_lr_mult", "_wd_mult"):
+                if key.endswith(suffix) and not key.startswith("__"):
+                    in_name = key[: -len(suffix)]
+                    if in_name in names and names.index(in_name) < len(node.inputs):
+                        src = node.inputs[names.index(in_name)][0]
+                        if src.op is None:
+                            src.attrs["__%s__" % suffix[1:]] = node.attrs.pop(key)
+        if node.op.name == "BatchNorm" and len(node.inputs) == 3:
+            for in_name, init in (("moving_mean", '["zero", {}]'), ("moving_var", '["one", {}]')):
+                vattrs = {k: v for k, v in node.attrs.items()}
+                vattrs["__init__"] = init
+                node.inputs.append((Node(None, "%s_%s" % (node.name, in_name), vattrs, None, []), 0))
+        if node.op.name in ("argmax", "argmin") and node.attrs.get("axis") == "-1":
+            node.attrs.pop("axis")
+
+
+def load(fname: str):
+    """Reads a ``-symbol.json`` file."""
+    try:
+        with open(fname, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise MXNetError("mx.sym.load: cannot read '%s': %s" % (fname, e.strerror or e)) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise MXNetError("mx.sym.load: '%s' is not a UTF-8 JSON graph file" % fname) from None
+    return from_json(text, "mx.sym.load('%s')" % fname)
