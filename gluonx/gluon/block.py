@@ -19,37 +19,23 @@ attributes), names them with MXNet's automatic prefixes (``dense0_``,
 """
 from __future__ import annotations
 
+import copy
 import re
 import threading
 import warnings
 from collections import OrderedDict, defaultdict
 
+from gluonx import name as _name
+from gluonx import ndarray, symbol
 from gluonx.base import MXNetError, MXNetValueError
+from gluonx.gluon.hybrid_utils import flatten, regroup, trace_block, write_export
 from gluonx.gluon.parameter import Parameter, ParameterDict, DeferredInitializationError, ParameterLoadError
 from gluonx.gluon.utils import _indent, _brief_print_list, HookHandle
+from gluonx.ndarray import NDArray
+from gluonx.symbol import Symbol
+from gluonx.symbol.cached_op import CachedGraph
 
 __all__ = ["Block", "HybridBlock", "SymbolBlock"]
-
-
-def _nd():
-    from gluonx import ndarray
-    return ndarray
-
-
-class _NameManager(threading.local):
-    """Per-thread counters of automatic top-level block names (MXNet's
-    NameManager: ``dense0``, ``dense1`` ...)."""
-
-    def __init__(self):
-        self.counter = {}
-
-    def get(self, hint):
-        count = self.counter.get(hint, 0)
-        self.counter[hint] = count + 1
-        return "%s%d" % (hint, count)
-
-
-_NAMES = _NameManager()
 
 
 class _BlockScope:
@@ -69,7 +55,7 @@ class _BlockScope:
         current = getattr(_BlockScope._current, "value", None)
         if current is None:
             if prefix is None:
-                prefix = _NAMES.get(hint) + "_"
+                prefix = _name.current().get(None, hint) + "_"
             if params is None:
                 params = ParameterDict(prefix)
             else:
@@ -91,11 +77,16 @@ class _BlockScope:
             return self
         self._old_scope = getattr(_BlockScope._current, "value", None)
         _BlockScope._current.value = self
+        # graph nodes made inside (hybrid_forward with F = mx.sym) are named under the prefix
+        self._name_scope = _name.Prefix(self._block.prefix)
+        self._name_scope.__enter__()
         return self
 
     def __exit__(self, ptype, value, trace):
         if self._block._empty_prefix:
             return
+        self._name_scope.__exit__(ptype, value, trace)
+        self._name_scope = None
         _BlockScope._current.value = self._old_scope
 
 
@@ -121,7 +112,7 @@ def _shape_str(args):
             ret.append(res)
         return ret, a
 
-    nd = _nd()
+    nd = ndarray
     flat, fmts = flatten(args)
     shapes = regroup([x.shape if isinstance(x, nd.NDArray) else x for x in flat], fmts)[0]
     s = str(shapes)[1:-1] if isinstance(shapes, list) else str(shapes)
@@ -246,7 +237,7 @@ class Block:
             keep = {k for k, _ in reverse.values()}
             params = {k: v for k, v in params.items() if k in keep}
         arg_dict = {key: val._reduce() for key, val in params.items()}
-        _nd().save(filename, arg_dict)
+        ndarray.save(filename, arg_dict)
 
     def save_params(self, filename):
         """Deprecated: saves with full names minus this Block's prefix."""
@@ -261,7 +252,7 @@ class Block:
         Missing parameters raise unless `allow_missing`; names in the file
         that this Block lacks raise unless `ignore_extra`; a shape mismatch
         raises naming the parameter and both shapes."""
-        loaded = _nd().load(filename)
+        loaded = ndarray.load(filename)
         if not isinstance(loaded, dict):
             raise ParameterLoadError("load_parameters: '%s' holds an unnamed list of arrays, expected "
                                      "named parameters" % filename)
@@ -393,8 +384,7 @@ class Block:
                         seen.add(id(p))
                 entry["n_params"] = params
 
-            from gluonx.gluon.nn.basic_layers import Sequential, HybridSequential
-            if not isinstance(block, (Sequential, HybridSequential)):
+            if not getattr(block, "_container", False):
                 hooks.append(block.register_forward_hook(_summary_hook))
 
         summary["Input"] = OrderedDict(output_shape=_shape_str(inputs), n_params=0, trainable=0, shared=0)
@@ -426,23 +416,28 @@ class Block:
 
 class HybridBlock(Block):
     """A Block whose computation is written once in
-    ``hybrid_forward(F, x, *args, **params)``: `F` is the ``mx.nd`` namespace
-    and each registered Parameter arrives as a keyword argument holding its
-    data on the input's context.
+    ``hybrid_forward(F, x, *args, **params)``, for arrays and for graphs.
 
-    Deferred initialization: a layer whose parameter shapes depend on the
-    input overrides ``infer_shape(self, x, *args)`` to set them (e.g.
-    ``self.weight.shape = (units, x.shape[1])``); it runs on the first call.
+    Called on NDArrays, `F` is ``mx.nd`` and each registered Parameter
+    arrives as a keyword argument holding its data on the input's context.
+    After :meth:`hybridize`, the first call per input signature traces
+    ``hybrid_forward`` with ``F = mx.sym`` into a graph, which later calls
+    run as one compiled operation (gluonx/symbol/cached_op.py).
+
+    Deferred initialization: parameters whose shapes depend on the input
+    (``in_units=0`` ...) get them on the first call from the graph's shape
+    inference, the operators' own rules.
     """
 
     def __init__(self, prefix=None, params=None):
         super().__init__(prefix=prefix, params=params)
         self._cached_graph = ()
         self._cached_op = None
+        self._cached_op_args = None
         self._out_format = None
         self._in_format = None
         self._active = False
-        self._flags = []
+        self._flags = {}
         self._callback = None
         self._monitor_all = False
 
@@ -454,6 +449,7 @@ class HybridBlock(Block):
     def _clear_cached_op(self):
         self._cached_graph = ()
         self._cached_op = None
+        self._cached_op_args = None
 
     def register_child(self, block, name=None):
         if not isinstance(block, HybridBlock):
@@ -465,11 +461,13 @@ class HybridBlock(Block):
 
     def hybridize(self, active=True, backend=None, clear=True, static_alloc=False, static_shape=False,
                   inline_limit=2, forward_bulk_size=None, backward_bulk_size=None, **kwargs):
-        """Records the hybridize flags (graph execution comes later; the
-        block keeps running imperatively)."""
+        """Runs this block (and its children) as a compiled graph from the next
+        call on.  `static_alloc` keeps the planned memory between calls;
+        `static_shape` is accepted (a plan is made per input shape anyway)."""
+        if backend is not None:
+            raise MXNetValueError("hybridize(backend=%r): gluonx has no subgraph backends" % (backend,))
         self._active = active
-        self._flags = [("static_alloc", static_alloc), ("static_shape", static_shape),
-                       ("inline_limit", inline_limit)]
+        self._flags = {"static_alloc": static_alloc, "static_shape": static_shape}
         if clear:
             self._clear_cached_op()
         if active and (self._forward_hooks or self._forward_pre_hooks):
@@ -484,37 +482,115 @@ class HybridBlock(Block):
         self._clear_cached_op()
         super().cast(dtype)
 
+    # ---- the graph -------------------------------------------------------------------
+    def _get_graph(self, *args):
+        """(input variables, output Symbol): hybrid_forward traced with mx.sym (once)."""
+        if not self._cached_graph:
+            flat, self._in_format = flatten(args, "input")
+            if len(flat) > 1:
+                inputs = [symbol.var("data%d" % i) if a is not None else None for i, a in enumerate(flat)]
+            else:
+                inputs = [symbol.var("data") if flat[0] is not None else None]
+            grouped, _ = regroup(inputs, self._in_format)
+            params = {i: j.var() for i, j in self._reg_params.items()}
+            with self.name_scope():
+                out = trace_block(self, self.hybrid_forward, symbol, *grouped, **params) \
+                    if isinstance(grouped, list) else \
+                    trace_block(self, self.hybrid_forward, symbol, grouped, **params)
+            out, self._out_format = flatten(out, "output")
+            self._cached_graph = [i for i in inputs if i is not None], symbol.Group(out)
+        return self._cached_graph
+
+    def _build_cache(self, *args):
+        data, out = self._get_graph(*args)
+        data_index = {d.name: i for i, d in enumerate(data)}
+        params = self.collect_params()
+        args_spec = []
+        for name in out.list_inputs():
+            if name in data_index:
+                args_spec.append((True, data_index[name]))
+            elif name in params:
+                args_spec.append((False, params[name]))
+            else:
+                raise MXNetValueError("hybridize: the graph of %s takes an input '%s' that is neither one of its "
+                                      "inputs nor a parameter of the block" % (self.name, name))
+        self._cached_op_args = args_spec
+        self._cached_op = CachedGraph(out, static_alloc=self._flags.get("static_alloc", False),
+                                      static_shape=self._flags.get("static_shape", False))
+
+    def _call_cached_op(self, *args):
+        if self._cached_op is None:
+            self._build_cache(*args)
+        flat, fmt = flatten(args, "input")
+        if fmt != self._in_format:
+            raise MXNetValueError("The argument structure of HybridBlock does not match the cached version. "
+                                  "Stored format = %s, input format = %s" % (self._in_format, fmt))
+        flat = [a for a in flat if a is not None]
+        ctx = flat[0].context
+        try:
+            cargs = [flat[i] if is_arg else i.data(ctx) for is_arg, i in self._cached_op_args]
+        except DeferredInitializationError:
+            self._deferred_infer_shape(*args)
+            for p in self.collect_params().values():
+                p._finish_deferred_init()
+            cargs = [flat[i] if is_arg else i.data(ctx) for is_arg, i in self._cached_op_args]
+        outs = self._cached_op(cargs)
+        return regroup(list(outs), self._out_format)[0]
+
     def infer_shape(self, *args):
-        """Sets the shapes of this Block's deferred Parameters from the
-        inputs.  Layers with input-dependent shapes override this."""
-        unknown = [p.name for p in self._deferred_params()]
-        raise MXNetValueError(
-            "Deferred initialization failed for %s: the shapes of %s depend on the input, and %s does not "
-            "define infer_shape(self, x, *args) to set them (symbolic shape inference is not available "
-            "yet). Give the layer its input size (in_units, in_channels, ...) or override infer_shape."
-            % (self.name, unknown, self.__class__.__name__))
+        """Sets the shapes of this block's parameters from the inputs' (the
+        graph's shape inference)."""
+        self._infer_attrs("infer_shape", "shape", *args)
 
     def infer_type(self, *args):
-        pass
+        """Sets the dtypes of this block's parameters from the inputs'."""
+        self._infer_attrs("infer_type", "dtype", *args)
+
+    def _infer_attrs(self, infer_fn, attr, *args):
+        inputs, out = self._get_graph(*args)
+        flat = [a for a in flatten(args, "input")[0] if a is not None]
+        arg_attrs, _, aux_attrs = getattr(out, infer_fn)(**{i.name: getattr(j, attr)
+                                                            for i, j in zip(inputs, flat)})
+        if arg_attrs is None:
+            raise MXNetValueError("%s: cannot infer the %ss of %s's parameters from input %ss %s"
+                                  % (infer_fn, attr, self.name, attr, [getattr(a, attr) for a in flat]))
+        sdict = dict(zip(out.list_arguments(), arg_attrs))
+        sdict.update(zip(out.list_auxiliary_states(), aux_attrs))
+        for p in self.collect_params().values():
+            if p.name in sdict:
+                setattr(p, attr, sdict[p.name])
 
     def _deferred_params(self):
-        seen, out = set(), []
-        for p in list(self._reg_params.values()) + list(self.params.values()):
-            if p is not None and id(p) not in seen and p._deferred_init:
-                seen.add(id(p))
-                out.append(p)
-        return out
+        return [p for p in self.collect_params().values() if p._deferred_init]
 
     def _deferred_infer_shape(self, *args):
-        self.infer_shape(*args)
+        try:
+            self.infer_shape(*args)
+        except Exception as e:
+            raise MXNetValueError("Deferred initialization failed because shape cannot be inferred. %s" % e) from e
 
+    # ---- export ---------------------------------------------------------------------------
     def export(self, path, epoch=0, remove_amp_cast=True):
-        """Writes ``path-symbol.json`` and ``path-%04d.params`` (needs Symbol)."""
-        raise NotImplementedError("HybridBlock.export needs the Symbol graph, which is not available yet; "
-                                  "use save_parameters for now")
+        """Writes ``path-symbol.json`` and ``path-%04d.params`` (``arg:``/``aux:``
+        keys), which MXNet's ``SymbolBlock.imports`` and
+        ``mx.model.load_checkpoint`` load; returns the two file names."""
+        if not self._cached_graph:
+            raise MXNetError("Please first call block.hybridize() and then run forward with this block at "
+                             "least once before calling export.")
+        sym = self._cached_graph[1]
+        arg_names = set(sym.list_arguments())
+        aux_names = set(sym.list_auxiliary_states())
+        arg_dict = {}
+        for name, param in self.collect_params().items():
+            if name in arg_names:
+                arg_dict["arg:%s" % name] = param._reduce()
+            elif name in aux_names:
+                arg_dict["aux:%s" % name] = param._reduce()
+        return write_export(path, epoch, sym, arg_dict)
 
     def optimize_for(self, x, *args, backend=None, **kwargs):
-        raise NotImplementedError("optimize_for needs the Symbol graph, which is not available yet")
+        raise MXNetValueError("optimize_for(backend=%r): gluonx has no subgraph backends; hybridize() compiles "
+                              "the graph itself" % (backend,))
 
     def register_op_hook(self, callback, monitor_all=False):
         self._callback = callback
@@ -523,35 +599,22 @@ class HybridBlock(Block):
             cld._callback = callback
             cld._monitor_all = monitor_all
 
+    # ---- calling ------------------------------------------------------------------------
     def forward(self, x, *args):
-        """Runs ``hybrid_forward(mx.nd, x, *args, **param_data)`` on the
-        context of the first NDArray input (finishing deferred init first)."""
-        nd = _nd()
-        ctx = None
-        for a in (x,) + args:
-            if isinstance(a, nd.NDArray):
-                ctx = a.context
-                break
-            if isinstance(a, (list, tuple)):
-                for e in a:
-                    if isinstance(e, nd.NDArray):
-                        ctx = e.context
-                        break
-                if ctx is not None:
-                    break
+        """NDArrays: runs the compiled graph when hybridized, else
+        ``hybrid_forward(mx.nd, ...)`` (finishing deferred initialization
+        first).  Symbols: composes ``hybrid_forward(mx.sym, ...)``."""
+        ctx = _first_context((x,) + args)
         if ctx is None:
-            try:
-                from gluonx.symbol import Symbol
-            except ImportError:
-                Symbol = ()
-            if Symbol and isinstance(x, Symbol):
+            if isinstance(x, Symbol):
                 params = {i: j.var() for i, j in self._reg_params.items()}
-                from gluonx import symbol
                 with self.name_scope():
-                    return self.hybrid_forward(symbol, x, *args, **params)
+                    return trace_block(self, self.hybrid_forward, symbol, x, *args, **params)
             raise MXNetValueError("In HybridBlock, there must be one NDArray or one Symbol in the input. "
                                   "Please check the type of the args.\n")
         with ctx:
+            if self._active:
+                return self._call_cached_op(x, *args)
             try:
                 params = {k: v.data(ctx) for k, v in self._reg_params.items()}
             except DeferredInitializationError:
@@ -559,19 +622,103 @@ class HybridBlock(Block):
                 for p in self._deferred_params():
                     p._finish_deferred_init()
                 params = {k: v.data(ctx) for k, v in self._reg_params.items()}
-            return self.hybrid_forward(nd, x, *args, **params)
+            return self.hybrid_forward(ndarray, x, *args, **params)
 
     def hybrid_forward(self, F, x, *args, **kwargs):
         """Override: the computation, written with ``F.<op>``."""
         raise NotImplementedError
 
 
+def _first_context(args):
+    for a in args:
+        if isinstance(a, NDArray):
+            return a.context
+        if isinstance(a, (list, tuple)):
+            c = _first_context(a)
+            if c is not None:
+                return c
+    return None
+
+
+def _common_prefix(names):
+    if not names:
+        return ""
+    prefix = names[0]
+    for s in names:
+        while not s.startswith(prefix):
+            prefix = prefix[:-1]
+    return prefix
+
+
 class SymbolBlock(HybridBlock):
-    """A Block built from a Symbol graph (needs Symbol; not available yet)."""
+    """A block made of a Symbol graph: ``SymbolBlock(outputs, inputs,
+    params)`` or :meth:`imports` of exported files.  Its parameters are the
+    graph's arguments and auxiliary states that are not inputs.
+
+    >>> net = mx.gluon.SymbolBlock.imports('model-symbol.json', ['data'], 'model-0000.params')
+    """
 
     def __init__(self, outputs, inputs, params=None):
-        raise NotImplementedError("SymbolBlock needs the Symbol graph, which is not available yet")
+        super().__init__(prefix=None, params=None)
+        self._prefix = ""
+        self._params = ParameterDict("", params)
+        if isinstance(inputs, Symbol) and len(inputs.list_outputs()) == 1:
+            inputs = [inputs]
+        if isinstance(outputs, (list, tuple)) and len(outputs) == 1:
+            outputs = outputs[0]
+        syms, self._in_format = flatten(inputs, "input")
+        out, self._out_format = flatten(outputs, "output")
+        out = symbol.Group(out)
+        input_names = set()
+        for i in syms:
+            if len(i.get_internals().list_outputs()) != 1:
+                raise MXNetValueError("Input symbols must be variable, but %s is an output of operators" % str(i))
+            input_names.add(i.name)
+        for i in out.list_arguments():
+            if i not in input_names:
+                self.params.get(i, allow_deferred_init=True)
+        for i in out.list_auxiliary_states():
+            if i not in input_names:
+                self.params.get(i, grad_req="null", allow_deferred_init=True)
+        self._cached_graph = syms, out
+        len_prefix = len(_common_prefix(list(self._params.keys())))
+        self._reg_params = {key[len_prefix:]: val for key, val in self._params.items()}
 
     @staticmethod
     def imports(symbol_file, input_names, param_file=None, ctx=None, allow_missing=False, ignore_extra=False):
-        raise NotImplementedError("SymbolBlock.imports needs the Symbol graph, which is not available yet")
+        """A SymbolBlock from ``export`` files (gluonx's or MXNet's)."""
+        sym = symbol.load(symbol_file)
+        if isinstance(input_names, str):
+            input_names = [input_names]
+        inputs = [symbol.var(i) for i in input_names]
+        ret = SymbolBlock(sym, inputs)
+        if param_file is not None:
+            ret.collect_params().load(param_file, ctx=ctx, allow_missing=allow_missing, ignore_extra=ignore_extra,
+                                      cast_dtype=True, dtype_source="saved")
+        return ret
+
+    def forward(self, x, *args):
+        ctx = _first_context((x,) + args)
+        if ctx is not None:
+            with ctx:
+                return self._call_cached_op(x, *args)
+        if not isinstance(x, Symbol):
+            raise MXNetValueError("SymbolBlock takes NDArrays or Symbols, got %s" % type(x).__name__)
+        flat, in_fmt = flatten([x] + list(args), "input")
+        if in_fmt != self._in_format:
+            raise MXNetValueError("Invalid input format")
+        ret = copy.copy(self._cached_graph[1])
+        ret._compose(**{k.name: v for k, v in zip(self._cached_graph[0], flat)})
+        return regroup(list(ret), self._out_format)[0]
+
+    def _clear_cached_op(self):
+        tmp = self._cached_graph
+        super()._clear_cached_op()
+        self._cached_graph = tmp
+
+    def cast(self, dtype):
+        self._clear_cached_op()
+        super().cast(dtype)
+
+    def hybrid_forward(self, F, x, *args, **kwargs):
+        raise NotImplementedError

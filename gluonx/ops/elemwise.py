@@ -20,7 +20,7 @@ import numpy as np
 from gluonx._core import ndarray as _c
 from gluonx._core.ndarray import NDArray
 from gluonx.base import MXNetTypeError, MXNetValueError
-from gluonx.ops.registry import Attr, OpDef, register
+from gluonx.ops.registry import Attr, OpDef, register, ShapeUnknown
 from gluonx.ops.shape_rules import broadcast, same, same_dtype
 
 # ---- unary ----------------------------------------------------------------------
@@ -122,8 +122,17 @@ def _py_mod(a, b):
 
 def _binary_infer(opname, strict=False):
     """Rule of a binary op: broadcast shapes (equal ones when `strict`), one
-    dtype; a number operand (shape None) takes the array's."""
+    dtype; a number operand (shape None) takes the array's.  A strict op
+    infers an unknown operand from the other (MXNet's elemwise rule)."""
     def infer(a, shapes, dtypes):
+        if strict:
+            if shapes[0] is None and shapes[1] is None:
+                raise ShapeUnknown()
+            for i in (0, 1):
+                if shapes[i] is None:
+                    shapes[i] = shapes[1 - i]
+                if dtypes[i] is None:
+                    dtypes[i] = dtypes[1 - i]
         known = [s for s in shapes if s is not None]
         if strict and len(known) == 2 and known[0] != known[1]:
             raise MXNetValueError("Operator %s: shapes %s and %s differ; elemwise operators need equal "
@@ -172,7 +181,7 @@ for _kernel, _baliases, _plain, _pyop, _doc in _BINARY:
     if _kernel in _STRICT:
         _ename = "elemwise_" + _kernel
         register(OpDef(_ename, _make_binary(_kernel, _ename, strict=True), infer=_binary_infer(_ename, True),
-                       inputs=("lhs", "rhs"), aliases=_STRICT[_kernel],
+                       inputs=("lhs", "rhs"), aliases=_STRICT[_kernel], infers_inputs=("lhs", "rhs"),
                        doc="%s; both inputs must have the same shape.\n\n"
                            ">>> mx.nd.%s(mx.nd.ones(3), mx.nd.ones(3))" % (_doc.capitalize(), _ename)))
     _first, _rest = _plain[0], _plain[1:]
@@ -196,7 +205,7 @@ ELEMWISE_EXTRA = {name: kernel for name, kernel, _ in _ELEMWISE_EXTRA}
 
 for _name, _kernel, _alias in _ELEMWISE_EXTRA:
     register(OpDef(_name, _make_binary(_kernel, _name, strict=True), infer=_binary_infer(_name, True),
-                   inputs=("lhs", "rhs"), aliases=(_alias,),
+                   inputs=("lhs", "rhs"), aliases=(_alias,), infers_inputs=("lhs", "rhs"),
                    doc="Elementwise %s of two arrays of the same shape (MXNet's %s)." % (_kernel, _alias)))
 
 

@@ -60,7 +60,12 @@ from gluonx._core import ndarray as _c
 from gluonx._core.ndarray import NDArray
 from gluonx.base import MXNetNotImplementedError, MXNetTypeError, MXNetValueError
 
-__all__ = ["Attr", "OpDef", "register", "get_op", "all_ops", "defgrad", "REQUIRED", "F"]
+__all__ = ["Attr", "OpDef", "register", "get_op", "all_ops", "defgrad", "REQUIRED", "F", "ShapeUnknown"]
+
+
+class ShapeUnknown(Exception):
+    """Raised by a shape rule that cannot decide yet (inputs it could infer
+    from each other are all unknown); graph inference tries again later."""
 
 
 class _Required:
@@ -282,8 +287,11 @@ class OpDef:
         return self.infer(attrs, shapes, dtypes)
 
     # ---- calling ------------------------------------------------------------
-    def bind(self, args: tuple, kwargs: dict) -> tuple[list, dict]:
-        """Splits a call's arguments into (inputs, parsed attributes)."""
+    def bind(self, args: tuple, kwargs: dict, explicit: Optional[dict] = None,
+             allow_missing: bool = False) -> tuple[list, dict]:
+        """Splits a call's arguments into (inputs, parsed attributes); the
+        attributes given explicitly also go, unparsed, into `explicit`.
+        With `allow_missing` (symbols), inputs not given are None."""
         name = self.name
         if self.variadic:
             inputs = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) else list(args)
@@ -296,7 +304,7 @@ class OpDef:
                 key = self.inputs[i]
                 if key in kwargs:
                     inputs.append(kwargs.pop(key))
-                elif key in self.optional:
+                elif key in self.optional or allow_missing:
                     inputs.append(None)
                 else:
                     raise MXNetTypeError("Operator %s: missing input '%s' (inputs: %s)"
@@ -307,12 +315,16 @@ class OpDef:
         values = dict(self._defaults)
         for attr, v in zip(self.attrs, extra):
             values[attr.name] = attr.parse(v, name)
+            if explicit is not None:
+                explicit[attr.name] = v
         for key, v in kwargs.items():
             attr = self._attr_by_name.get(key)
             if attr is None:
                 raise MXNetTypeError("Operator %s got an unexpected argument '%s'; its attributes are: %s"
                                      % (name, key, ", ".join(self._attr_by_name) or "none"))
             values[key] = attr.parse(v, name)
+            if explicit is not None:
+                explicit[key] = v
         for key in self._required:
             if values[key] is REQUIRED:
                 raise MXNetTypeError("Operator %s: missing required attribute '%s'" % (name, key))
@@ -333,6 +345,8 @@ class OpDef:
         _check_inputs(self, inputs)
         if self.dynamic or (self.scalar_inputs and not _any_array(inputs)):
             return self._invoke_dynamic(inputs, attrs, out)
+        if out is not None and not self.inputs:
+            attrs = self._attrs_from_out(attrs, out)
         shapes, dtypes = _c.shapes_dtypes(inputs)
         oshapes, odtypes = self.infer(attrs, shapes, dtypes)
         ctx = _c.first_context(inputs)
@@ -359,6 +373,24 @@ class OpDef:
                     _c.copyto(d, o, self.name)
             return out
         return given
+
+    def _attrs_from_out(self, attrs: dict, out) -> dict:
+        """An op without inputs (a sampler: ``mx.nd.random.uniform(out=o)``)
+        takes its unset optional ``shape``/``dtype``/``ctx`` (None; a shape
+        of () too, MXNet's unknown shape) from `out`, as MXNet does: the
+        rule never sees `out`."""
+        o = out[0] if isinstance(out, (list, tuple)) and out else out
+        if not isinstance(o, NDArray):
+            return attrs
+        fill = {}
+        d = self._defaults
+        if "shape" in d and d["shape"] is None and attrs["shape"] in (None, ()):
+            fill["shape"] = o.shape
+        if "dtype" in d and d["dtype"] is None and attrs["dtype"] is None:
+            fill["dtype"] = _c.dtype_name(_c.dtype_flag(o.dtype))
+        if "ctx" in d and d["ctx"] is None and attrs["ctx"] is None:
+            fill["ctx"] = o.context
+        return dict(attrs, **fill) if fill else attrs
 
     def _invoke_dynamic(self, inputs, attrs, out):
         if inputs and _c.needs_record(tuple(inputs)):

@@ -15,6 +15,7 @@ from typing import Optional
 import numpy as np
 
 from gluonx.base import MXNetError
+from gluonx.ops.registry import ShapeUnknown
 from gluonx.symbol.graph import topo_order, variables
 
 _CODE_DTYPES = {"0": "float32", "1": "float64", "2": "float16", "3": "uint8", "4": "int32", "5": "int8",
@@ -96,6 +97,8 @@ class Inference:
             before = list(shapes)
             try:
                 oshapes, odtypes = node.op.infer(node.params, shapes, dtypes)
+            except ShapeUnknown:
+                continue
             except MXNetError as e:
                 raise type(e)("Error in operator %s: %s" % (node.name, e)) from None
             for i, k in enumerate(keys):

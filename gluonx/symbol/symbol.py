@@ -72,8 +72,9 @@ class Symbol:
 
     @property
     def name(self) -> Optional[str]:
-        """The name of the single node this symbol is an output of (None for a group)."""
-        if len(self._outputs) != 1:
+        """The name of the node this symbol is an output of (None when its
+        outputs come from several nodes)."""
+        if not self._outputs or any(n is not self._outputs[0][0] for n, _ in self._outputs):
             return None
         return self._outputs[0][0].name
 

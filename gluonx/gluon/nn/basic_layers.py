@@ -15,15 +15,12 @@ import warnings
 import numpy as np
 
 from gluonx.base import MXNetValueError
+from gluonx import ndarray
 from gluonx.gluon.block import Block, HybridBlock
+from gluonx.gluon.nn.activations import Activation
 from gluonx.gluon.utils import _indent
 
 __all__ = ["Sequential", "HybridSequential", "Dense", "Flatten", "Identity", "Lambda", "HybridLambda"]
-
-
-def _nd():
-    from gluonx import ndarray
-    return ndarray
 
 
 def _seq_repr(self):
@@ -72,6 +69,8 @@ class _Stack:
 class Sequential(_Stack, Block):
     """Stacks Blocks sequentially: ``net.add(a, b)``; ``net(x)`` is ``b(a(x))``."""
 
+    _container = True   # Block.summary lists its children, not itself
+
     def __init__(self, prefix=None, params=None):
         super().__init__(prefix=prefix, params=params)
 
@@ -88,40 +87,13 @@ class Sequential(_Stack, Block):
 class HybridSequential(_Stack, HybridBlock):
     """Stacks HybridBlocks sequentially."""
 
+    _container = True
+
     def __init__(self, prefix=None, params=None):
         super().__init__(prefix=prefix, params=params)
 
     def hybrid_forward(self, F, x, *args):
         return self._run_children(x, args)
-
-
-class _Activation(HybridBlock):
-    """Stand-in for nn.Activation used by Dense when gluonx.gluon.nn.activations
-    is not available (same name, prefix and repr)."""
-
-    def __init__(self, activation, **kwargs):
-        self._act_type = activation
-        super().__init__(**kwargs)
-
-    def _alias(self):
-        return self._act_type
-
-    def hybrid_forward(self, F, x):
-        return F.Activation(x, act_type=self._act_type)
-
-    def __repr__(self):
-        return "Activation({})".format(self._act_type)
-
-
-_Activation.__name__ = _Activation.__qualname__ = "Activation"  # summary() shows the class name
-
-
-def _activation_block(activation, **kwargs):
-    try:
-        from gluonx.gluon.nn.activations import Activation
-    except ImportError:
-        Activation = _Activation
-    return Activation(activation, **kwargs)
 
 
 class Dense(HybridBlock):
@@ -147,20 +119,13 @@ class Dense(HybridBlock):
             else:
                 self.bias = None
             if activation is not None:
-                self.act = _activation_block(activation, prefix=activation + "_")
+                self.act = Activation(activation, prefix=activation + "_")
             else:
                 self.act = None
 
-    def infer_shape(self, x, *args):
-        if self._flatten:
-            in_units = int(np.prod(x.shape[1:])) if len(x.shape) > 1 else 1
-        else:
-            in_units = x.shape[-1]
-        self.weight.shape = (self._units, in_units)
-
     def hybrid_forward(self, F, x, weight, bias=None):
         act = F.FullyConnected(x, weight, bias, no_bias=bias is None, num_hidden=self._units,
-                               flatten=self._flatten)
+                               flatten=self._flatten, name="fwd")
         if self.act is not None:
             act = self.act(act)
         return act
@@ -179,7 +144,7 @@ class Flatten(HybridBlock):
         super().__init__(**kwargs)
 
     def hybrid_forward(self, F, x):
-        return F.reshape(x, shape=(0, -1))
+        return F.Flatten(x)
 
     def __repr__(self):
         return self.__class__.__name__
@@ -201,7 +166,7 @@ class Lambda(Block):
     def __init__(self, function, prefix=None):
         super().__init__(prefix=prefix)
         if isinstance(function, str):
-            nd = _nd()
+            nd = ndarray
             if not hasattr(nd, function):
                 raise MXNetValueError("Function name %s is not found in ndarray." % function)
             self._func_impl = getattr(nd, function)
@@ -225,7 +190,7 @@ class HybridLambda(HybridBlock):
     def __init__(self, function, prefix=None):
         super().__init__(prefix=prefix)
         if isinstance(function, str):
-            nd = _nd()
+            nd = ndarray
             if not hasattr(nd, function):
                 raise MXNetValueError("Function name %s is not found in symbol/ndarray." % function)
             self._func = lambda F, *args: getattr(F, function)(*args)
