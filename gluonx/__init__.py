@@ -37,6 +37,8 @@ from gluonx import name, attribute  # noqa: E402,F401
 from gluonx.attribute import AttrScope  # noqa: E402,F401
 from gluonx import symbol  # noqa: E402,F401
 from gluonx import symbol as sym  # noqa: E402,F401
+from gluonx import visualization  # noqa: E402,F401
+from gluonx import visualization as viz  # noqa: E402,F401
 from gluonx import gluon  # noqa: E402,F401
 from gluonx import metric  # noqa: E402,F401
 from gluonx import optimizer, lr_scheduler, initializer  # noqa: E402,F401

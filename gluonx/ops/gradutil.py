@@ -12,11 +12,14 @@ from __future__ import annotations
 import numpy as np
 
 from gluonx._core import ndarray as _c
-from gluonx.ops.registry import Attr, OpDef, register, REQUIRED
+from gluonx.base import MXNetValueError
+from gluonx.ops.registry import F, Attr, OpDef, register
+from gluonx.ops.shape_rules import prod
 
 
 def nd():
-    """The mx.nd namespace (imported lazily: it is built from this package)."""
+    """The mx.nd namespace (imported lazily: it is built from this package).  Kept for the families not
+    yet moved to :data:`gluonx.ops.registry.F`; new code calls operators through F."""
     from gluonx import ndarray
     return ndarray
 
@@ -32,30 +35,35 @@ def unbroadcast(g, shape: tuple):
         return g
     lead = g.ndim - len(shape)
     axes = list(range(lead)) + [lead + i for i, d in enumerate(shape) if d == 1 and g.shape[lead + i] != 1]
-    s = nd().sum(g, axis=tuple(axes), keepdims=True) if axes else g
+    s = F.sum(g, axis=tuple(axes), keepdims=True) if axes else g
     return s.reshape(shape) if shape else _c.reshape(s, ())
 
 
-def _scatter_add(values, indices, size=REQUIRED, out=None):
-    o = _c.full((size,), 0, values.dtype, values.context)
+def _scatter_add_infer(a, shapes, dtypes):
+    nv, ni = prod(shapes[0]), prod(shapes[1])
+    if nv != ni:
+        raise MXNetValueError("Operator _scatter_add: %d values for %d indices" % (nv, ni))
+    if a["size"] < 0:
+        raise MXNetValueError("Operator _scatter_add: size must be non-negative, got %d" % a["size"])
+    return [(a["size"],)], [dtypes[0]]
+
+
+def _scatter_add(values, indices, out, size):
+    _c.fill(out, 0)
     v = _c.reshape(values, (values.size,))
     idx = _c.reshape(indices if indices.dtype == np.int64 else _c.astype(indices, "int64"), (indices.size,))
-    if v.size != idx.size:
-        from gluonx.base import MXNetValueError
-        raise MXNetValueError("Operator _scatter_add: %d values for %d indices" % (v.size, idx.size))
-    _c.launch("scatter_add", [v, idx], [o], None, "_scatter_add")
-    return o
+    _c.launch("scatter_add", [v, idx], [out], None, "_scatter_add")
 
 
 def _scatter_add_grad(node, dy):
     values, indices = node.inputs
     valid = (indices >= 0).astype(dy.dtype)
-    picked = nd().take(dy, nd().maximum(indices, 0).reshape((-1,)), axis=0, mode="clip")
+    picked = F.take(dy, F.maximum(indices, 0).reshape((-1,)), axis=0, mode="clip")
     return (picked.reshape(values.shape) * valid.reshape(values.shape), None)
 
 
-register(OpDef("_scatter_add", _scatter_add, inputs=("values", "indices"), attrs=(Attr("size", "int"),),
-               grad=_scatter_add_grad,
+register(OpDef("_scatter_add", _scatter_add, infer=_scatter_add_infer, inputs=("values", "indices"),
+               attrs=(Attr("size", "int"),), grad=_scatter_add_grad,
                doc="out = zeros(size); out[indices[i]] += values[i] (negative indices skipped)."))
 
 
@@ -64,7 +72,7 @@ def gather_grad(x, dy, forward):
     elements of x (no arithmetic).  `forward(index_map)` must apply the same
     selection to an int64 array shaped like x (and give -1 where y holds a
     constant rather than an element of x)."""
-    idx = _c.reshape(_c.contiguous(nd().arange(x.size, dtype="int64")), x.shape)
+    idx = _c.reshape(F.arange(x.size, dtype="int64", ctx=x.context), x.shape)
     src = forward(idx)
-    flat = nd()._scatter_add(dy.reshape((dy.size,)), src.reshape((src.size,)), size=x.size)
+    flat = F._scatter_add(dy.reshape((dy.size,)), src.reshape((src.size,)), size=x.size)
     return flat.reshape(x.shape)

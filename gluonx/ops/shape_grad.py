@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from gluonx.ops.gradutil import gather_grad, nd, unbroadcast
-from gluonx.ops.registry import defgrad, get_op
+from gluonx.ops.gradutil import gather_grad, unbroadcast
+from gluonx.ops.registry import F, defgrad, get_op
 
 
 @defgrad("reshape", "reshape_like", "expand_dims", "squeeze", "flatten")
@@ -18,17 +18,17 @@ def _transpose_grad(node, dy):
     n = dy.ndim
     axes = node.attrs.get("axes") or tuple(range(n - 1, -1, -1))
     axes = [a % n for a in axes]
-    return (nd().transpose(dy, axes=tuple(int(i) for i in np.argsort(axes))),)
+    return (F.transpose(dy, axes=tuple(int(i) for i in np.argsort(axes))),)
 
 
 @defgrad("swapaxes")
 def _swapaxes_grad(node, dy):
-    return (nd().swapaxes(dy, dim1=node.attrs["dim1"], dim2=node.attrs["dim2"]),)
+    return (F.swapaxes(dy, dim1=node.attrs["dim1"], dim2=node.attrs["dim2"]),)
 
 
 @defgrad("flip")
 def _flip_grad(node, dy):
-    return (nd().flip(dy, axis=node.attrs["axis"]),)
+    return (F.flip(dy, axis=node.attrs["axis"]),)
 
 
 @defgrad("broadcast_to", "broadcast_axis", "broadcast_like")
@@ -50,7 +50,7 @@ def _selection_grad(node, dy):
 
 @defgrad("scatter_nd")
 def _scatter_nd_grad(node, dy):
-    return (nd().gather_nd(dy, node.inputs[1]), None)
+    return (F.gather_nd(dy, node.inputs[1]), None)
 
 
 @defgrad("concat")
@@ -59,7 +59,7 @@ def _concat_grad(node, dy):
     grads, off = [], 0
     for x in node.inputs:
         n = x.shape[dim]
-        grads.append(nd().slice_axis(dy, axis=dim, begin=off, end=off + n))
+        grads.append(F.slice_axis(dy, axis=dim, begin=off, end=off + n))
         off += n
     return tuple(grads)
 
@@ -67,7 +67,7 @@ def _concat_grad(node, dy):
 @defgrad("stack")
 def _stack_grad(node, dy):
     axis = node.attrs["axis"] % dy.ndim
-    return tuple(nd().slice_axis(dy, axis=axis, begin=i, end=i + 1).reshape(x.shape)
+    return tuple(F.slice_axis(dy, axis=axis, begin=i, end=i + 1).reshape(x.shape)
                  for i, x in enumerate(node.inputs))
 
 
@@ -76,5 +76,5 @@ def _split_grad(node, *dys):
     x = node.inputs[0]
     axis = node.attrs["axis"] % x.ndim
     if node.attrs.get("squeeze_axis"):
-        dys = [nd().expand_dims(d, axis=axis) for d in dys]
-    return (nd().concat(*dys, dim=axis) if len(dys) > 1 else dys[0].reshape(x.shape),)
+        dys = [F.expand_dims(d, axis=axis) for d in dys]
+    return (F.concat(*dys, dim=axis) if len(dys) > 1 else dys[0].reshape(x.shape),)
