@@ -13,7 +13,8 @@ import numpy as np
 
 from gluonx._core import ndarray as _c
 from gluonx.base import MXNetIndexError, MXNetTypeError, MXNetValueError
-from gluonx.ops.registry import Attr, OpDef, register, write_out, REQUIRED
+from gluonx.ops.registry import Attr, OpDef, register, REQUIRED
+from gluonx.ops.shape_rules import axis_index, fill_dtype, prod
 
 __all__ = ["advanced_getitem", "advanced_setitem"]
 
@@ -21,7 +22,6 @@ _INDEX = struct.Struct("=i")       # gx_index_attrs
 _ONE_HOT = struct.Struct("=dd")    # gx_one_hot_attrs
 _MODES = {"clip": 0, "wrap": 1, "raise": 2}
 _CLIP, _WRAP, _RAISE = 0, 1, 2
-
 
 
 # ---- advanced __getitem__ / __setitem__ ---------------------------------------------------
@@ -215,128 +215,140 @@ def advanced_setitem(x, key, value):
 
 # ---- take / pick / one_hot -----------------------------------------------------------------
 
-def _axis(axis, ndim, opname):
-    a = int(axis)
-    if a < -ndim or a >= ndim:
-        raise MXNetIndexError("Operator %s: axis %d is out of range for an array of %d dimensions"
-                              % (opname, a, ndim))
-    return a % ndim
-
-
-def _take(a, indices, axis=0, mode="clip", out=None):
-    if a.ndim == 0:
+def _take_infer(a, shapes, dtypes):
+    shape, ishape = shapes
+    if not shape:
         raise MXNetValueError("Operator take: cannot take from a 0-d array")
-    ax = _axis(axis, a.ndim, "take")
-    shape = a.shape
-    outer = int(np.prod(shape[:ax], dtype=np.int64))
-    inner = int(np.prod(shape[ax + 1:], dtype=np.int64))
-    n = shape[ax]
-    ishape = indices.shape
-    m = indices.size
-    oshape = shape[:ax] + ishape + shape[ax + 1:]
-    res = _c.empty(oshape, a.dtype, a.context)
-    if res.size:
-        if n == 0:
-            raise MXNetIndexError("Operator take: cannot take from axis %d of size 0 (shape %s)" % (ax, shape))
-        data3 = _c.reshape(a, (outer, n, inner))
-        idx1 = _c.reshape(indices, (m,))
-        _c.launch("take", [data3, idx1], [_c.reshape(res, (outer, m, inner))], _INDEX.pack(_MODES[mode]), "take")
-    return write_out(res, out)
+    ax = axis_index("take", a["axis"], len(shape))
+    oshape = shape[:ax] + tuple(ishape) + shape[ax + 1:]
+    if shape[ax] == 0 and prod(oshape):
+        raise MXNetIndexError("Operator take: cannot take from axis %d of size 0 (shape %s)" % (ax, shape))
+    return [oshape], [dtypes[0]]
 
 
-def _pick(data, index, axis=-1, keepdims=False, mode="clip", out=None):
-    if data.ndim == 0:
+def _take(a, indices, out, axis=0, mode="clip"):
+    if out.size:
+        ax = axis % a.ndim
+        shape = a.shape
+        outer, inner = prod(shape[:ax]), prod(shape[ax + 1:])
+        m = indices.size
+        _c.launch("take", [_c.reshape(a, (outer, shape[ax], inner)), _c.reshape(indices, (m,))],
+                  [_c.reshape(out, (outer, m, inner))], _INDEX.pack(_MODES[mode]), "take")
+
+
+def _pick_infer(a, shapes, dtypes):
+    shape = shapes[0]
+    if not shape:
         raise MXNetValueError("Operator pick: cannot pick from a 0-d array")
-    if axis is None:
-        data = _c.reshape(data, (data.size,))
-        axis = 0
-    ax = _axis(axis, data.ndim, "pick")
-    shape = data.shape
+    ax = axis_index("pick", a["axis"], len(shape))
     kshape = shape[:ax] + (1,) + shape[ax + 1:]
     rshape = shape[:ax] + shape[ax + 1:]
-    if index.shape not in (rshape, kshape) and not (rshape == () and index.shape == (1,)):
+    # MXNet infers the index backwards: the data's shape without the axis
+    if shapes[1] is None:
+        shapes[1] = rshape or (1,)
+    elif tuple(shapes[1]) not in (rshape, kshape) and not (rshape == () and tuple(shapes[1]) == (1,)):
         raise MXNetValueError("Operator pick: index of shape %s does not match data %s without axis %d "
-                              "(expected %s)" % (index.shape, shape, ax, rshape))
-    outer = int(np.prod(shape[:ax], dtype=np.int64))
-    inner = int(np.prod(shape[ax + 1:], dtype=np.int64))
-    res = _c.empty(kshape, data.dtype, data.context)
-    if res.size:
+                              "(expected %s)" % (shapes[1], shape, ax, rshape))
+    fill_dtype(dtypes, 1, dtypes[0])
+    oshape = kshape if a["keepdims"] else (rshape or (1,))
+    if shape[ax] == 0 and prod(oshape):
+        raise MXNetIndexError("Operator pick: cannot pick from axis %d of size 0 (shape %s)" % (ax, shape))
+    return [oshape], [dtypes[0]]
+
+
+def _pick(data, index, out, axis=-1, keepdims=False, mode="clip"):
+    if out.size:
+        ax = axis % data.ndim
+        shape = data.shape
+        outer, inner = prod(shape[:ax]), prod(shape[ax + 1:])
         _c.launch("pick", [_c.reshape(data, (outer, shape[ax], inner)), _c.reshape(index, (outer, 1, inner))],
-                  [_c.reshape(res, (outer, 1, inner))], _INDEX.pack(_MODES[mode]), "pick")
-    if not keepdims:
-        res = _c.reshape(res, rshape or (1,))
-    return write_out(res, out)
+                  [_c.reshape(out, (outer, 1, inner))], _INDEX.pack(_MODES[mode]), "pick")
 
 
-def _one_hot(indices, depth=REQUIRED, on_value=1.0, off_value=0.0, dtype="float32", out=None):
+def _one_hot_infer(a, shapes, dtypes):
+    depth = a["depth"]
     if depth < 0:
         raise MXNetValueError("Operator one_hot: depth must be non-negative, got %d" % depth)
-    m = indices.size
-    res = _c.empty(indices.shape + (depth,), dtype or "float32", indices.context)
-    if res.size:
-        _c.launch("one_hot", [_c.reshape(indices, (m,))], [_c.reshape(res, (m, depth))],
+    return [tuple(shapes[0]) + (depth,)], [a["dtype"] or "float32"]
+
+
+def _one_hot(indices, out, depth, on_value=1.0, off_value=0.0, dtype="float32"):
+    if out.size:
+        m = indices.size
+        _c.launch("one_hot", [_c.reshape(indices, (m,))], [_c.reshape(out, (m, depth))],
                   _ONE_HOT.pack(float(on_value), float(off_value)), "one_hot")
-    return write_out(res, out)
 
 
 # ---- gather_nd / scatter_nd -------------------------------------------------------------------
 
-def _nd_index(indices, opname, ndim):
-    if indices.ndim < 1:
+def _nd_index_shape(opname, ishape, ndim):
+    """(k, m, rest) of an index array (k, rest...) addressing the first k of `ndim` axes."""
+    if len(ishape) < 1:
         raise MXNetValueError("Operator %s: indices must have at least 1 dimension" % opname)
-    k = indices.shape[0]
+    k = ishape[0]
     if k > ndim or k == 0:
         raise MXNetValueError("Operator %s: indices.shape[0]=%d must be in [1, %d]" % (opname, k, ndim))
-    rest = indices.shape[1:]
-    m = int(np.prod(rest, dtype=np.int64))
-    return _c.reshape(indices, (k, m)), k, m, rest
+    rest = tuple(ishape[1:])
+    return k, prod(rest), rest
 
 
-def _gather_nd(data, indices, out=None):
-    idx, k, m, ishape = _nd_index(indices, "gather_nd", data.ndim)
-    tail = data.shape[k:]
-    res = _c.empty(ishape + tail, data.dtype, data.context) if (ishape + tail) else _c.empty((1,), data.dtype,
-                                                                                             data.context)
-    if res.size:
-        _c.launch("gather_nd", [_c.contiguous(data), idx], [_c.reshape(res, (m,) + tail)], _INDEX.pack(_RAISE),
-                  "gather_nd")
-    return write_out(res, out)
+def _gather_nd_infer(a, shapes, dtypes):
+    shape, ishape = shapes
+    k, _, rest = _nd_index_shape("gather_nd", ishape, len(shape))
+    return [(rest + tuple(shape[k:])) or (1,)], [dtypes[0]]
 
 
-def _scatter_nd(data, indices, shape=REQUIRED, out=None):
-    shape = tuple(shape)
-    idx, k, m, ishape = _nd_index(indices, "scatter_nd", len(shape))
-    tail = shape[k:]
-    if data.shape != ishape + tail and not (data.size == m * int(np.prod(tail, dtype=np.int64))
-                                            and not (ishape + tail)):
+def _gather_nd(data, indices, out):
+    if out.size:
+        k = indices.shape[0]
+        m = indices.size // k
+        _c.launch("gather_nd", [_c.contiguous(data), _c.reshape(indices, (k, m))],
+                  [_c.reshape(out, (m,) + data.shape[k:])], _INDEX.pack(_RAISE), "gather_nd")
+
+
+def _scatter_nd_infer(a, shapes, dtypes):
+    shape = tuple(a["shape"])
+    ds, ishape = shapes
+    k, m, rest = _nd_index_shape("scatter_nd", ishape, len(shape))
+    want = rest + shape[k:]
+    if tuple(ds) != want and not (not want and prod(ds) == m * prod(shape[k:])):
         raise MXNetValueError("Operator scatter_nd: data of shape %s does not match indices %s and shape %s "
-                              "(expected %s)" % (data.shape, indices.shape, shape, ishape + tail))
-    res = _c.full(shape, 0, data.dtype, data.context)
-    if res.size and m:
-        _c.launch("scatter_nd", [_c.reshape(data, (m,) + tail), idx], [res], _INDEX.pack(_RAISE), "scatter_nd")
-    return write_out(res, out)
+                              "(expected %s)" % (ds, ishape, shape, want))
+    return [shape], [dtypes[0]]
+
+
+def _scatter_nd(data, indices, out, shape):
+    _c.fill(out, 0)
+    k = indices.shape[0]
+    m = indices.size // k
+    if out.size and m:
+        _c.launch("scatter_nd", [_c.reshape(data, (m,) + tuple(shape[k:])), _c.reshape(indices, (k, m))], [out],
+                  _INDEX.pack(_RAISE), "scatter_nd")
 
 
 _MODE = Attr("mode", "str", "clip", "Out-of-range indices: clip, wrap or raise.", choices=("clip", "wrap", "raise"))
 
-register(OpDef("take", _take, inputs=("a", "indices"), attrs=(Attr("axis", "int", 0), _MODE), method="take",
+# every indexing kernel copies the indices to int64 in scratch memory (workspace=True)
+register(OpDef("take", _take, infer=_take_infer, inputs=("a", "indices"), attrs=(Attr("axis", "int", 0), _MODE),
+               method="take", workspace=True,
                doc="Takes elements along an axis.\n\n"
                    ">>> mx.nd.take(mx.nd.array([[1, 2], [3, 4]]), mx.nd.array([1])).asnumpy()\n"
                    "array([[3., 4.]], dtype=float32)"))
-register(OpDef("pick", _pick, inputs=("data", "index"),
+register(OpDef("pick", _pick, infer=_pick_infer, inputs=("data", "index"), infers_inputs=("index",),
                attrs=(Attr("axis", "int", -1), Attr("keepdims", "bool", False),
                       Attr("mode", "str", "clip", choices=("clip", "wrap"))),
-               method="pick",
+               method="pick", workspace=True,
                doc="Picks one element per position along `axis`.\n\n"
                    ">>> mx.nd.pick(mx.nd.array([[1, 2], [3, 4]]), mx.nd.array([1, 0])).asnumpy()\n"
                    "array([2., 3.], dtype=float32)"))
-register(OpDef("one_hot", _one_hot, inputs=("indices",),
+register(OpDef("one_hot", _one_hot, infer=_one_hot_infer, inputs=("indices",),
                attrs=(Attr("depth", "int", REQUIRED), Attr("on_value", "float", 1.0),
                       Attr("off_value", "float", 0.0), Attr("dtype", "dtype", "float32")),
-               method="one_hot", differentiable=False,
+               method="one_hot", differentiable=False, workspace=True,
                doc="One-hot encoding (out-of-range indices give an all-off row).\n\n"
                    ">>> mx.nd.one_hot(mx.nd.array([1]), 3).asnumpy()\narray([[0., 1., 0.]], dtype=float32)"))
-register(OpDef("gather_nd", _gather_nd, inputs=("data", "indices"),
+register(OpDef("gather_nd", _gather_nd, infer=_gather_nd_infer, inputs=("data", "indices"), workspace=True,
                doc="Gathers slices: out[i..] = data[indices[0, i..], indices[1, i..], ...]."))
-register(OpDef("scatter_nd", _scatter_nd, inputs=("data", "indices"), attrs=(Attr("shape", "shape", REQUIRED),),
+register(OpDef("scatter_nd", _scatter_nd, infer=_scatter_nd_infer, inputs=("data", "indices"),
+               attrs=(Attr("shape", "shape", REQUIRED),), workspace=True,
                doc="Scatters data into a zero array of `shape` (the inverse of gather_nd)."))

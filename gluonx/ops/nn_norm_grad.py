@@ -1,4 +1,4 @@
-"""Gradient rules of nn_norm.py.
+"""Gradient rules of nn_norm.py (those of the resampling layers are in nn_resample_grad.py).
 
 The statistics-based norms use the fused ``_norm_backward`` op (one pass
 per group for the sums, one for dx) with the mean and variance the forward
@@ -10,46 +10,38 @@ for them.  The other rules are compositions of operators.
 """
 from __future__ import annotations
 
-from gluonx.ops.gradutil import nd
-from gluonx.ops.nn_conv_grad import _conv_to
-from gluonx.ops.nn_norm import (bn_view, l2_axes, lrn_parts, upsampling_scales, bilinear_up_geometry,
-                                interp_matrix, resize_size)
-from gluonx.ops.registry import defgrad
-
-
-def _bcast(v, ndim, ax):
-    return v.reshape(tuple(v.size if i == ax else 1 for i in range(ndim)))
+from gluonx.ops.nn_norm import bn_dims, l2_axes, lrn_parts
+from gluonx.ops.registry import F, defgrad
 
 
 @defgrad("BatchNorm")
 def _batchnorm_grad(node, dy, *rest):
     data, gamma, beta, mm, mv = node.inputs
     a = node.attrs
-    A, C, B, ax = bn_view(data, a["axis"])
+    A, C, B, ax = bn_dims(data.shape, a["axis"])
     flag, mean, var = a["_saved"]
-    g = nd().ones((C,), dtype=data.dtype) if a["fix_gamma"] else gamma.reshape((C,)).astype(data.dtype)
+    g = F.ones((C,), dtype=data.dtype) if a["fix_gamma"] else gamma.reshape((C,)).astype(data.dtype)
     x3, dy3 = data.reshape((A, C, B)), dy.reshape((A, C, B))
     if flag:
-        dx, sdy, sdx = nd()._norm_backward(x3, dy3, mean, var, g, eps=a["eps"])
+        dx, sdy, sdx = F._norm_backward(x3, dy3, mean, var, g, eps=a["eps"])
         dx = dx.reshape(data.shape)
     else:
-        rstd = nd().rsqrt(var + a["eps"])
-        dx = nd().broadcast_mul(dy3, (g * rstd).reshape((1, C, 1))).reshape(data.shape)
-        sdy = nd().sum(dy3, axis=(0, 2))
-        xhat = nd().broadcast_mul(nd().broadcast_sub(x3, mean.reshape((1, C, 1))), rstd.reshape((1, C, 1)))
-        sdx = nd().sum(dy3 * xhat, axis=(0, 2))
-    dgamma = nd().zeros(gamma.shape, dtype=gamma.dtype) if a["fix_gamma"] else sdx.reshape(gamma.shape)
+        rstd = F.rsqrt(var + a["eps"])
+        dx = F.broadcast_mul(dy3, (g * rstd).reshape((1, C, 1))).reshape(data.shape)
+        sdy = F.sum(dy3, axis=(0, 2))
+        xhat = F.broadcast_mul(F.broadcast_sub(x3, mean.reshape((1, C, 1))), rstd.reshape((1, C, 1)))
+        sdx = F.sum(dy3 * xhat, axis=(0, 2))
+    dgamma = F.zeros_like(gamma) if a["fix_gamma"] else sdx.reshape(gamma.shape)
     return (dx, dgamma, sdy.reshape(beta.shape), None, None)
 
 
 def _grouped_grad(xg, dxhat_g, eps):
     """dx (like xg) and xhat for groups (1, G, M)."""
     G = xg.shape[1]
-    mean = nd().mean(xg, axis=(0, 2))
-    var = nd().mean(nd().square(nd().broadcast_sub(xg, mean.reshape((1, G, 1)))), axis=(0, 2))
-    dx = nd()._norm_backward(xg, dxhat_g, mean, var, nd().ones((G,), dtype=xg.dtype), eps=eps)[0]
-    xhat = nd().broadcast_mul(nd().broadcast_sub(xg, mean.reshape((1, G, 1))),
-                              nd().rsqrt(var + eps).reshape((1, G, 1)))
+    mean = F.mean(xg, axis=(0, 2))
+    var = F.mean(F.square(F.broadcast_sub(xg, mean.reshape((1, G, 1)))), axis=(0, 2))
+    dx = F._norm_backward(xg, dxhat_g, mean, var, F.ones((G,), dtype=xg.dtype), eps=eps)[0]
+    xhat = F.broadcast_mul(F.broadcast_sub(xg, mean.reshape((1, G, 1))), F.rsqrt(var + eps).reshape((1, G, 1)))
     return dx, xhat
 
 
@@ -61,15 +53,15 @@ def _layernorm_grad(node, dy, *rest):
     D = data.shape[ax]
     last = data.ndim - 1
     # swapaxes (an operator, unlike a strided view) keeps the graph for second derivatives
-    xt = nd().swapaxes(data, ax, last) if ax != last else data
-    dyt = nd().swapaxes(dy, ax, last) if ax != last else dy
+    xt = F.swapaxes(data, ax, last) if ax != last else data
+    dyt = F.swapaxes(dy, ax, last) if ax != last else dy
     tshape = xt.shape
-    dxhat = nd().broadcast_mul(dyt, gamma.reshape((D,)))
+    dxhat = F.broadcast_mul(dyt, gamma.reshape((D,)))
     dx, xhat = _grouped_grad(xt.reshape((1, -1, D)), dxhat.reshape((1, -1, D)), a["eps"])
-    dx = nd().swapaxes(dx.reshape(tshape), ax, data.ndim - 1) if ax != data.ndim - 1 else dx.reshape(tshape)
+    dx = F.swapaxes(dx.reshape(tshape), ax, data.ndim - 1) if ax != data.ndim - 1 else dx.reshape(tshape)
     d2 = dyt.reshape((-1, D))
-    dgamma = nd().sum(d2 * xhat.reshape((-1, D)), axis=0).reshape(gamma.shape)
-    dbeta = nd().sum(d2, axis=0).reshape(beta.shape)
+    dgamma = F.sum(d2 * xhat.reshape((-1, D)), axis=0).reshape(gamma.shape)
+    dbeta = F.sum(d2, axis=0).reshape(beta.shape)
     return (dx, dgamma, dbeta)
 
 
@@ -78,15 +70,15 @@ def _gn_grad(node, dy, G):
     N, C = data.shape[0], data.shape[1]
     eps = node.attrs["eps"]
     dy3 = dy.reshape((N, C, -1))
-    gc = nd().repeat(gamma.reshape((-1,)), repeats=C // gamma.size) if gamma.size != C else gamma
-    dxhat = nd().broadcast_mul(dy3, gc.reshape((1, C, 1)))
+    gc = F.repeat(gamma.reshape((-1,)), repeats=C // gamma.size) if gamma.size != C else gamma
+    dxhat = F.broadcast_mul(dy3, gc.reshape((1, C, 1)))
     dx, xhat = _grouped_grad(data.reshape((1, N * G, -1)), dxhat.reshape((1, N * G, -1)), eps)
-    dgamma = nd().sum(dy3 * xhat.reshape((N, C, -1)), axis=(0, 2))
-    dbeta = nd().sum(dy3, axis=(0, 2))
+    dgamma = F.sum(dy3 * xhat.reshape((N, C, -1)), axis=(0, 2))
+    dbeta = F.sum(dy3, axis=(0, 2))
     if gamma.size != C:
-        dgamma = nd().sum(dgamma.reshape((gamma.size, -1)), axis=1)
+        dgamma = F.sum(dgamma.reshape((gamma.size, -1)), axis=1)
     if beta.size != C:
-        dbeta = nd().sum(dbeta.reshape((beta.size, -1)), axis=1)
+        dbeta = F.sum(dbeta.reshape((beta.size, -1)), axis=1)
     return (dx.reshape(data.shape), dgamma.reshape(gamma.shape), dbeta.reshape(beta.shape))
 
 
@@ -103,10 +95,10 @@ def _instancenorm_grad(node, dy):
 @defgrad("L2Normalization")
 def _l2_grad(node, dy):
     x = node.inputs[0]
-    axes = l2_axes(x, node.attrs["mode"])
-    r = nd().rsqrt(nd().sum(nd().square(x), axis=axes, keepdims=True) + node.attrs["eps"])
-    s = nd().sum(dy * x, axis=axes, keepdims=True)
-    return (nd().broadcast_mul(dy, r) - nd().broadcast_mul(x, s * r * r * r),)
+    axes = l2_axes(x.ndim, node.attrs["mode"])
+    r = F.rsqrt(F.sum(F.square(x), axis=axes, keepdims=True) + node.attrs["eps"])
+    s = F.sum(dy * x, axis=axes, keepdims=True)
+    return (F.broadcast_mul(dy, r) - F.broadcast_mul(x, s * r * r * r),)
 
 
 @defgrad("LRN")
@@ -115,47 +107,9 @@ def _lrn_grad(node, dy):
     a = node.attrs
     band, d = lrn_parts(x, a["alpha"], a["knorm"], a["nsize"])
     N, C = x.shape[0], x.shape[1]
-    t = (dy * x * nd().power(d, -a["beta"] - 1.0) * (-a["beta"])).reshape((N, C, -1))
-    bt = nd().batch_dot(nd().broadcast_to(band.reshape((1, C, C)), shape=(N, C, C)), t, transpose_a=True)
-    return (dy * nd().power(d, -a["beta"]) + x * bt.reshape(x.shape) * (2.0 * a["alpha"] / a["nsize"]),)
-
-
-@defgrad("UpSampling")
-def _upsampling_grad(node, dy):
-    xs = node.inputs
-    if node.attrs["sample_type"] == "bilinear":
-        # the gradients of the depthwise Deconvolution (see nn_conv_grad.py)
-        x, w = xs
-        kernel, stride, pad = bilinear_up_geometry(node.attrs["scale"])
-        C = x.shape[1]
-        dx = _conv_to(dy, w, x.shape, kernel, stride, (1, 1), pad, C)
-        dw = nd()._conv_weight_grad(dy, x, kernel=kernel, stride=stride, dilate=(1, 1), pad=pad, num_group=C)
-        return dx, dw
-    scales = upsampling_scales(xs, node.attrs["scale"])
-    grads = []
-    c0 = 0
-    for x, s in zip(xs, scales):
-        N, C, H, W = x.shape
-        part = dy if (len(xs) == 1 or node.attrs["multi_input_mode"] == "sum") else \
-            nd().slice_axis(dy, axis=1, begin=c0, end=c0 + C)
-        c0 += C
-        grads.append(nd().sum(part.reshape((N, C, H, s, W, s)), axis=(3, 5)))
-    return tuple(grads)
-
-
-@defgrad("BilinearResize2D")
-def _bilinear_grad(node, dy):
-    x, like = node.inputs
-    a = node.attrs
-    N, C, H, W = x.shape
-    oh, ow = resize_size(x, a["height"], a["width"], a["scale_height"], a["scale_width"], a["mode"], like)
-    if dy.size == 0 or x.size == 0:
-        return nd().zeros_like(x), None
-    ry = interp_matrix(H, oh, a["align_corners"], x.dtype, x.context)
-    rx = interp_matrix(W, ow, a["align_corners"], x.dtype, x.context)
-    t = nd().dot(dy.reshape((N * C * oh, ow)), rx).reshape((N * C, oh, W))
-    g = nd().batch_dot(nd().broadcast_to(ry.reshape((1, oh, H)), shape=(N * C, oh, H)), t, transpose_a=True)
-    return g.reshape(x.shape), None
+    t = (dy * x * F.power(d, -a["beta"] - 1.0) * (-a["beta"])).reshape((N, C, -1))
+    bt = F.batch_dot(F.broadcast_to(band.reshape((1, C, C)), shape=(N, C, C)), t, transpose_a=True)
+    return (dy * F.power(d, -a["beta"]) + x * bt.reshape(x.shape) * (2.0 * a["alpha"] / a["nsize"]),)
 
 
 @defgrad("_norm_backward")
@@ -176,17 +130,16 @@ def _norm_backward_grad(node, gdx, gs1, gs2):
     eps = node.attrs["eps"]
     A, C, B = x.shape
     M = float(A * B)
-    n = nd()
 
     def bc(v):
         return v.reshape((1, C, 1))
 
     def gsum(v):
-        return n.sum(v, axis=(0, 2))
+        return F.sum(v, axis=(0, 2))
 
     mu = gsum(x) / M
-    xc = n.broadcast_sub(x, bc(mu))
-    r = n.rsqrt(gsum(n.square(xc)) / M + eps)
+    xc = F.broadcast_sub(x, bc(mu))
+    r = F.rsqrt(gsum(F.square(xc)) / M + eps)
     r3 = r * r * r
     g = g.reshape((C,))
     s1 = gsum(dy)
@@ -197,12 +150,12 @@ def _norm_backward_grad(node, gdx, gs1, gs2):
     dLdr = g * c0 - 3.0 / M * g * r * r * a * b + gs2 * a
     dLda = -g / M * r3 * b + gs2 * r
     dLdb = -g / M * r3 * a
-    gxc = (n.broadcast_mul(dy, bc(dLda)) + n.broadcast_mul(gdx, bc(dLdb))
-           - n.broadcast_mul(xc, bc(dLdr * r3 / M)))
-    gx = n.broadcast_sub(gxc, bc(gsum(gxc) / M))
-    xhat = n.broadcast_mul(xc, bc(r))
+    gxc = (F.broadcast_mul(dy, bc(dLda)) + F.broadcast_mul(gdx, bc(dLdb))
+           - F.broadcast_mul(xc, bc(dLdr * r3 / M)))
+    gx = F.broadcast_sub(gxc, bc(gsum(gxc) / M))
+    xhat = F.broadcast_mul(xc, bc(r))
     gr = g * r
-    ddy = (n.broadcast_mul(gdx, bc(gr)) + bc(gs1 - gr * gsum(gdx) / M)
-           + n.broadcast_mul(xhat, bc(gs2 - gr * r * b / M)))
+    ddy = (F.broadcast_mul(gdx, bc(gr)) + bc(gs1 - gr * gsum(gdx) / M)
+           + F.broadcast_mul(xhat, bc(gs2 - gr * r * b / M)))
     dg = r * c0 - r3 * a * b / M
     return (gx, ddy, None, None, dg.reshape(node.inputs[4].shape))

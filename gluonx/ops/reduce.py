@@ -3,14 +3,20 @@
 Every reduction takes MXNet's ``axis`` (None or ``()``: every axis; an int
 or a tuple), ``keepdims`` and ``exclude`` (reduce every axis *not* listed).
 A full reduction without keepdims has shape ``(1,)``, as in MXNet.
+
+The rules work out the reduced axes and the result shape; the compute step
+launches the reduction kernel straight into the given output, viewed with
+the input's ndim and stride 0 on the reduced axes (the layout the kernels
+expect, see include/gluonx/attrs.h).
 """
 from __future__ import annotations
 
 import struct
 
 from gluonx._core import ndarray as _c
-from gluonx.base import MXNetTypeError, MXNetValueError
+from gluonx.base import MXNetIndexError, MXNetTypeError, MXNetValueError
 from gluonx.ops.registry import Attr, OpDef, register
+from gluonx.ops.shape_rules import axis_index, prod
 
 _AXIS = Attr("axis", "axis", None, "Axis or axes to reduce (None or (): all).")
 _KEEP = Attr("keepdims", "bool", False, "Keep reduced axes with extent 1.")
@@ -20,12 +26,115 @@ _RED_ATTRS = (_AXIS, _KEEP, _EXCL)
 _NORM = struct.Struct("=i")  # gx_norm_attrs
 
 
+# ---- shape rules -----------------------------------------------------------------
+
+def reduced_axes(opname: str, axis, ndim: int, exclude: bool = False) -> tuple:
+    """Sorted reduced axes of a reduction over `axis` (None or (): all axes)."""
+    if axis is None or axis == ():
+        return tuple(range(ndim))      # MXNet: () means every axis, exclude or not
+    if isinstance(axis, int):
+        axis = (axis,)
+    seen = []
+    for ax in axis:
+        a = int(ax)
+        if a < -ndim or a >= ndim:
+            raise MXNetIndexError("Operator %s: axis %d is out of range for an array of %d dimensions"
+                                  % (opname, a, ndim))
+        a %= ndim
+        if a in seen:
+            raise MXNetValueError("Operator %s: axis %d appears twice in %r" % (opname, a, axis))
+        seen.append(a)
+    if exclude:
+        return tuple(i for i in range(ndim) if i not in seen)
+    return tuple(sorted(seen))
+
+
+def _result_shape(shape: tuple, axes: tuple, keepdims: bool) -> tuple:
+    if keepdims:
+        return tuple(1 if i in axes else d for i, d in enumerate(shape))
+    return tuple(d for i, d in enumerate(shape) if i not in axes) or (1,)
+
+
+def _make_reduce_infer(kernel):
+    def infer(a, shapes, dtypes):
+        shape = shapes[0]
+        axes = reduced_axes(kernel, a["axis"], len(shape), a["exclude"])
+        oshape = _result_shape(shape, axes, a["keepdims"])
+        if kernel in ("max", "min") and prod(shape) == 0 and prod(oshape):
+            raise MXNetValueError("Operator %s: cannot reduce over a zero-size axis (no identity); input "
+                                  "shape %s, axis %s" % (kernel, shape, a["axis"]))
+        return [oshape], [dtypes[0]]
+    infer.__name__ = "_%s_infer" % kernel
+    return infer
+
+
+# ---- launching into the output -------------------------------------------------
+
+def _coalesce(shape: list, sx: list, so: list) -> tuple:
+    """Drops extent-1 axes and merges neighbours contiguous in both operands
+    (what the core's reductions do before calling a kernel)."""
+    if 0 in shape:
+        return shape, sx, so            # empty input: the kernel writes the identity
+    keep = [i for i, d in enumerate(shape) if d != 1]
+    if not keep:
+        return [1], [1], [1]
+    shp, ax, ao = [shape[keep[0]]], [sx[keep[0]]], [so[keep[0]]]
+    for i in keep[1:]:
+        d = shape[i]
+        if ax[-1] == sx[i] * d and ao[-1] == so[i] * d:
+            shp[-1] *= d
+            ax[-1], ao[-1] = sx[i], so[i]
+        else:
+            shp.append(d)
+            ax.append(sx[i])
+            ao.append(so[i])
+    return shp, ax, ao
+
+
+def reduce_into(kernel: str, x, axes: tuple, out, attrs: bytes = None, opname: str = None) -> None:
+    """Runs reduction `kernel` of `x` over `axes` into the contiguous `out`
+    (any shape holding the kept elements in order)."""
+    if not out.size:
+        return
+    shape = x.shape
+    if x.is_contiguous and 0 not in shape:
+        # the common case, cheaply: runs of reduced / kept axes merge into one axis each
+        shp, red = [], []
+        for i, d in enumerate(shape):
+            if d != 1:
+                r = i in axes
+                if red and red[-1] == r:
+                    shp[-1] *= d
+                else:
+                    shp.append(d)
+                    red.append(r)
+        if not shp:
+            shp, red = [1], [False]
+        n = len(shp)
+        sx, so = [0] * n, [0] * n
+        a = b = 1
+        for i in range(n - 1, -1, -1):
+            sx[i] = a
+            a *= shp[i]
+            if not red[i]:
+                so[i] = b
+                b *= shp[i]
+    else:
+        so = [0] * len(shape)
+        step = 1
+        for i in range(len(shape) - 1, -1, -1):
+            if i not in axes:
+                so[i] = step
+                step *= shape[i]
+        shp, sx, so = _coalesce(list(shape), list(x.strides), so)
+    xv = _c.as_strided(x, tuple(shp), tuple(sx), 0)
+    ov = _c.as_strided(out, tuple(1 if s == 0 else d for d, s in zip(shp, so)), tuple(so), 0)
+    _c.launch(kernel, [xv], [ov], attrs, opname or kernel)
+
+
 def _make_reduce(kernel):
-    def compute(data, axis=None, keepdims=False, exclude=False, out=None):
-        r = _c.reduce(kernel, data, axis, keepdims, exclude, None, None, kernel)
-        if out is not None:
-            return _c.copyto(out, r, kernel)
-        return r
+    def compute(data, out, axis=None, keepdims=False, exclude=False):
+        reduce_into(kernel, data, reduced_axes(kernel, axis, data.ndim, exclude), out)
     compute.__name__ = "_" + kernel
     return compute
 
@@ -55,22 +164,32 @@ _DOCS = {
 _ALIASES = {"sum": ("sum_axis",), "max": ("max_axis",), "min": ("min_axis",)}
 
 for _k in ("sum", "mean", "prod", "max", "min", "nansum", "nanprod"):
-    register(OpDef(_k, _make_reduce(_k), attrs=_RED_ATTRS, aliases=_ALIASES.get(_k, ()),
-                   method=_k, doc=_DOCS[_k] + "\n\n" + _EXAMPLES[_k]))
+    register(OpDef(_k, _make_reduce(_k), infer=_make_reduce_infer(_k), attrs=_RED_ATTRS,
+                   aliases=_ALIASES.get(_k, ()), method=_k, doc=_DOCS[_k] + "\n\n" + _EXAMPLES[_k]))
 
 
-def _norm(data, ord=2, axis=None, out_dtype=None, keepdims=False, out=None):
-    if ord not in (1, 2):
-        raise MXNetValueError("Operator norm: ord must be 1 or 2, got %r" % (ord,))
-    r = _c.reduce("norm", data, axis, keepdims, False, None, _NORM.pack(ord), "norm")
-    if out_dtype is not None and _c.dtype_flag(out_dtype) != _c.dtype_flag(r.dtype):
-        r = _c.astype(r, out_dtype)
-    if out is not None:
-        return _c.copyto(out, r, "norm")
-    return r
+# ---- norm ------------------------------------------------------------------------
+
+def _norm_infer(a, shapes, dtypes):
+    if a["ord"] not in (1, 2):
+        raise MXNetValueError("Operator norm: ord must be 1 or 2, got %r" % (a["ord"],))
+    shape = shapes[0]
+    axes = reduced_axes("norm", a["axis"], len(shape))
+    return [_result_shape(shape, axes, a["keepdims"])], [a["out_dtype"] or dtypes[0]]
 
 
-register(OpDef("norm", _norm,
+def _norm(data, out, ord=2, axis=None, out_dtype=None, keepdims=False):
+    axes = reduced_axes("norm", axis, data.ndim)
+    attrs = _NORM.pack(ord)
+    if out.dtype == data.dtype:
+        reduce_into("norm", data, axes, out, attrs)
+    else:  # the kernel writes the input's dtype: reduce, then cast into out
+        r = _c.empty(out.shape, data.dtype, data.context)
+        reduce_into("norm", data, axes, r, attrs)
+        _c.copyto(out, r, "norm")
+
+
+register(OpDef("norm", _norm, infer=_norm_infer,
                attrs=(Attr("ord", "int", 2, "1 (sum of |x|) or 2 (Euclidean)."), _AXIS,
                       Attr("out_dtype", "dtype", None, "Result dtype (default: the input's)."),
                       _KEEP),
@@ -80,29 +199,37 @@ register(OpDef("norm", _norm,
                    "array([5.], dtype=float32)"))
 
 
-def _make_arg(kernel):
-    def compute(data, axis=None, keepdims=False, out=None):
+# ---- argmax / argmin -------------------------------------------------------------
+
+def _make_arg_infer(kernel):
+    def infer(a, shapes, dtypes):
+        axis, shape = a["axis"], shapes[0]
         if isinstance(axis, tuple):
             raise MXNetTypeError("Operator %s: axis must be an int or None, got %r" % (kernel, axis))
         if axis is None:
-            flat = _c.reshape(data, (data.size,))
-            r = _c.reduce(kernel, flat, 0, False, False, data.dtype, None, kernel)
-            if keepdims:
-                r = _c.reshape(r, (1,) * max(data.ndim, 1))
+            oshape = (1,) * max(len(shape), 1) if a["keepdims"] else (1,)
         else:
-            if data.size == 0:
-                raise MXNetValueError("Operator %s: cannot take %s of an array of shape %s"
-                                      % (kernel, kernel, data.shape))
-            r = _c.reduce(kernel, data, axis, keepdims, False, data.dtype, None, kernel)
-        if out is not None:
-            return _c.copyto(out, r, kernel)
-        return r
+            ax = reduced_axes(kernel, axis, len(shape))
+            oshape = _result_shape(shape, ax, a["keepdims"])
+        if prod(shape) == 0:
+            raise MXNetValueError("Operator %s: cannot take %s of an array of shape %s" % (kernel, kernel, shape))
+        return [oshape], [dtypes[0]]
+    infer.__name__ = "_%s_infer" % kernel
+    return infer
+
+
+def _make_arg(kernel):
+    def compute(data, out, axis=None, keepdims=False):
+        if axis is None:
+            reduce_into(kernel, _c.reshape(data, (data.size,)), (0,), out)
+        else:
+            reduce_into(kernel, data, reduced_axes(kernel, axis, data.ndim), out)
     compute.__name__ = "_" + kernel
     return compute
 
 
 for _k, _what in (("argmax", "largest"), ("argmin", "smallest")):
-    register(OpDef(_k, _make_arg(_k),
+    register(OpDef(_k, _make_arg(_k), infer=_make_arg_infer(_k),
                    attrs=(Attr("axis", "axis", None, "The axis (None: the flattened array)."), _KEEP),
                    method=_k, differentiable=False,
                    doc="Index of the %s element along an axis, in the input's dtype (float32 "
@@ -111,11 +238,19 @@ for _k, _what in (("argmax", "largest"), ("argmin", "smallest")):
                        "array([%s], dtype=float32)" % (_what, _k, "1., 0." if _k == "argmax" else "0., 1.")))
 
 
-def _argmax_channel(data, out=None):
-    r = _c.reduce("argmax", data, -1, False, False, data.dtype, None, "argmax_channel")
-    return _c.copyto(out, r) if out is not None else r
+def _argmax_channel_infer(a, shapes, dtypes):
+    shape = shapes[0]
+    ax = axis_index("argmax_channel", -1, len(shape))
+    oshape = shape[:ax] or (1,)
+    if prod(shape) == 0 and prod(oshape):
+        raise MXNetValueError("Operator argmax_channel: cannot take argmax of an array of shape %s" % (shape,))
+    return [oshape], [dtypes[0]]
 
 
-register(OpDef("argmax_channel", _argmax_channel, differentiable=False,
+def _argmax_channel(data, out):
+    reduce_into("argmax", data, (data.ndim - 1,), out, None, "argmax_channel")
+
+
+register(OpDef("argmax_channel", _argmax_channel, infer=_argmax_channel_infer, differentiable=False,
                doc="argmax along the last axis.\n\n>>> mx.nd.argmax_channel(mx.nd.array([[1, 5]]))"
                    ".asnumpy()\narray([1.], dtype=float32)"))

@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from gluonx.base import MXNetNotImplementedError
-from gluonx.ops.gradutil import gather_grad, nd
-from gluonx.ops.registry import defgrad
+from gluonx._core import ndarray as _c
+from gluonx.ops.gradutil import gather_grad
+from gluonx.ops.registry import F, defgrad
 
 
 def _reduced_axes(node, ndim):
@@ -27,7 +28,7 @@ def _expand(node, g):
     x = node.inputs[0]
     axes = _reduced_axes(node, x.ndim)
     kept = tuple(1 if i in axes else d for i, d in enumerate(x.shape))
-    return nd().broadcast_to(g.reshape(kept), shape=x.shape)
+    return F.broadcast_to(g.reshape(kept), shape=x.shape)
 
 
 @defgrad("sum")
@@ -63,14 +64,14 @@ def _nansum_grad(node, dy):
 def _nanprod_grad(node, dy):
     x = node.inputs[0]
     ok = x == x
-    return (nd().where(ok, _expand(node, dy * node.outputs[0]) / nd().where(ok, x, x * 0 + 1), x * 0),)
+    return (F.where(ok, _expand(node, dy * node.outputs[0]) / F.where(ok, x, x * 0 + 1), x * 0),)
 
 
 @defgrad("norm")
 def _norm_grad(node, dy):
     x = node.inputs[0]
     if node.attrs.get("ord", 2) == 1:
-        return (_expand(node, dy) * nd().sign(x),)
+        return (_expand(node, dy) * F.sign(x),)
     return (_expand(node, dy) * x / _expand(node, node.outputs[0]),)
 
 
@@ -81,8 +82,8 @@ def _along_axis_grad(x, dy, perm, axis):
     p = perm.asnumpy().astype(np.int64)
     coords = list(np.indices(p.shape))
     coords[axis] = p
-    index = nd().array(np.stack([c.reshape(-1) for c in coords]), dtype="int64")
-    return gather_grad(x, dy, lambda idx: nd().gather_nd(idx, index).reshape(dy.shape))
+    index = _c.array_from_numpy(np.stack([c.reshape(-1) for c in coords]), "int64", x.context)
+    return gather_grad(x, dy, lambda idx: F.gather_nd(idx, index).reshape(dy.shape))
 
 
 @defgrad("sort")
@@ -91,9 +92,9 @@ def _sort_grad(node, dy):
     axis = node.attrs["axis"]
     if axis is None:
         flat = x.reshape((x.size,))
-        perm = nd().argsort(flat, axis=0, is_ascend=node.attrs["is_ascend"])
+        perm = F.argsort(flat, axis=0, is_ascend=node.attrs["is_ascend"])
         return (_along_axis_grad(flat, dy.reshape((x.size,)), perm, 0).reshape(x.shape),)
-    perm = nd().argsort(x, axis=axis, is_ascend=node.attrs["is_ascend"])
+    perm = F.argsort(x, axis=axis, is_ascend=node.attrs["is_ascend"])
     return (_along_axis_grad(x, dy, perm, axis % x.ndim),)
 
 
@@ -106,7 +107,7 @@ def _topk_grad(node, *dys):
     axis = a["axis"]
     src = x.reshape((x.size,)) if axis is None else x
     ax = 0 if axis is None else axis % x.ndim
-    perm = nd().topk(src, axis=ax, k=a["k"], ret_typ="indices", is_ascend=a["is_ascend"])
+    perm = F.topk(src, axis=ax, k=a["k"], ret_typ="indices", is_ascend=a["is_ascend"])
     g = _along_axis_grad(src, dy.reshape(perm.shape), perm, ax)
     return (g.reshape(x.shape),)
 
@@ -129,14 +130,14 @@ def _dot_grad(node, dy):
     b2 = rhs.reshape((-1, K)) if tb else rhs.reshape((K, -1))
     m = a2.shape[1] if ta else a2.shape[0]
     n = b2.shape[0] if tb else b2.shape[1]
-    da, db = _mm_grads(nd().dot, a2, b2, ta, tb, dy.reshape((m, n)))
+    da, db = _mm_grads(F.dot, a2, b2, ta, tb, dy.reshape((m, n)))
     return (da.reshape(lhs.shape), db.reshape(rhs.shape))
 
 
 @defgrad("batch_dot")
 def _batch_dot_grad(node, dy):
     lhs, rhs = node.inputs
-    da, db = _mm_grads(nd().batch_dot, lhs, rhs, node.attrs["transpose_a"], node.attrs["transpose_b"], dy)
+    da, db = _mm_grads(F.batch_dot, lhs, rhs, node.attrs["transpose_a"], node.attrs["transpose_b"], dy)
     return (da, db)
 
 
@@ -145,7 +146,7 @@ def _gemm_grads(node, dy):
     if node.attrs.get("axis", -2) not in (-2, A.ndim - 2):
         raise MXNetNotImplementedError("the gradient of %s is implemented for axis=-2 only" % node.op)
     bshape = (-1,) + A.shape[-2:], (-1,) + B.shape[-2:], (-1,) + dy.shape[-2:]
-    da, db = _mm_grads(nd().batch_dot, A.reshape(bshape[0]), B.reshape(bshape[1]),
+    da, db = _mm_grads(F.batch_dot, A.reshape(bshape[0]), B.reshape(bshape[1]),
                        node.attrs["transpose_a"], node.attrs["transpose_b"], dy.reshape(bshape[2]))
     alpha = node.attrs["alpha"]
     return da.reshape(A.shape) * alpha, db.reshape(B.shape) * alpha

@@ -26,7 +26,7 @@ from gluonx.symbol.mxnet_names import MXNET_NAME
 
 MXNET_VERSION = 10901
 # Outputs MXNet counts in node_row_ptr beyond the visible ones.
-_MXNET_OUTPUTS = {"BatchNorm": 3, "Dropout": 2, "LayerNorm": 3, "InstanceNorm": 3}
+_MXNET_OUTPUTS = {"BatchNorm": 3, "Dropout": 2, "LayerNorm": 3, "InstanceNorm": 3, "sort": 2, "topk": 2}
 
 
 def mxnet_op_name(op) -> str:

@@ -66,6 +66,9 @@ class _BatchNorm(HybridBlock):
                                            differentiable=False)
 
     def infer_shape(self, x, *args):
+        # what the BatchNorm op's shape rule infers for these four inputs (gluonx/ops/nn_norm.py;
+        # tests/ops/test_infer_nn_norm.py checks they agree); goes once deferred initialization
+        # uses symbolic inference
         axis = self._kwargs["axis"]
         if not -len(x.shape) <= axis < len(x.shape):
             raise MXNetValueError("%s: axis %d out of range for input shape %s" % (self.name, axis, x.shape))
@@ -152,6 +155,8 @@ class _AxisNorm(HybridBlock):
                                     init=beta_initializer, allow_deferred_init=True)
 
     def infer_shape(self, x, *args):
+        # what the LayerNorm / InstanceNorm shape rules infer (InstanceNorm sees `axis` swapped to 1);
+        # goes once deferred initialization uses symbolic inference
         axis = self._axis
         if not -len(x.shape) <= axis < len(x.shape):
             raise MXNetValueError("%s: axis %d out of range for input shape %s" % (self.name, axis, x.shape))
