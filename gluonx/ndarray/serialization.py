@@ -166,7 +166,10 @@ class _Reader:
         for d in dims:
             n *= d
         raw = self.take(n * dt.itemsize, what)
-        return np.frombuffer(raw, dtype=dt, count=n).reshape(dims)
+        try:
+            return np.frombuffer(raw, dtype=dt, count=n).reshape(dims)
+        except ValueError:   # an empty array whose other dimensions NumPy cannot represent
+            raise self.error("the shape %s of %s is too large" % (dims, what), self.pos) from None
 
 
 def _read_array(r: _Reader, i: int):

@@ -40,8 +40,8 @@ def _ones(out, shape, ctx=None, dtype="float32"):
     _c.fill(out, 1)
 
 
-def _full(out, shape, val, ctx=None, dtype="float32"):
-    _c.fill(out, val)
+def _full(out, shape, value, ctx=None, dtype="float32"):
+    _c.fill(out, value)
 
 
 def _empty(out, shape, ctx=None, dtype="float32"):
@@ -135,8 +135,8 @@ register(OpDef("zeros", _zeros, infer=_shaped_infer("zeros"), inputs=(),
 register(OpDef("ones", _ones, infer=_shaped_infer("ones"), inputs=(), attrs=(_SHAPE, _CTX, _DTYPE32),
                aliases=("_ones",), differentiable=False, doc="An array of ones."))
 register(OpDef("full", _full, infer=_shaped_infer("full"), inputs=(),
-               attrs=(_SHAPE, Attr("val", "float"), _CTX, _DTYPE32),
-               aliases=("_full",), differentiable=False, doc="An array filled with `val`."))
+               attrs=(_SHAPE, Attr("value", "float"), _CTX, _DTYPE32), attr_aliases={"val": "value"},
+               aliases=("_full",), differentiable=False, doc="An array filled with `value` (or `val`)."))
 register(OpDef("empty", _empty, infer=_shaped_infer("empty"), inputs=(), attrs=(_SHAPE, _CTX, _DTYPE32),
                differentiable=False, doc="An uninitialised array."))
 register(OpDef("arange", _arange, infer=_arange_infer, inputs=(),

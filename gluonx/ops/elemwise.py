@@ -81,7 +81,8 @@ def _make_unary(kernel):
 
 
 for _name, _method, _aliases, _doc in _UNARY:
-    register(OpDef(_name, _make_unary(_name), infer=same, aliases=_aliases, method=_name if _method else None,
+    register(OpDef(_name, _make_unary(_name), infer=same, elementwise=True, aliases=_aliases,
+                   method=_name if _method else None,
                    fast=_c.UnaryFn(_name, _name),
                    doc="%s\n\n>>> mx.nd.%s(mx.nd.array([0.5, 1.0, 2.0]))" % (_doc, _name)))
 
@@ -244,7 +245,7 @@ def _make_scalar_op(kernel, opname, left):
 
 
 for _name, _kernel, _left, _alias in _SCALAR:
-    register(OpDef(_name, _make_scalar_op(_kernel, _name, _left), infer=same, aliases=(_alias,),
+    register(OpDef(_name, _make_scalar_op(_kernel, _name, _left), infer=same, elementwise=True, aliases=(_alias,),
                    attrs=(Attr("scalar", "float", 1.0, "The number."),
                           Attr("is_int", "bool", False, "Whether the number is an integer.")),
                    doc="data %s scalar%s (MXNet's %s)." % (_kernel, " with the scalar on the left" if _left else "",
@@ -285,13 +286,20 @@ def _clip(data, out, a_min, a_max):
     _c.unary_with_attrs("clip", data, _CLIP.pack(a_min, a_max), out=out, opname="clip")
 
 
-register(OpDef("clip", _clip, infer=same, attrs=(Attr("a_min", "float"), Attr("a_max", "float")), method="clip",
+register(OpDef("clip", _clip, infer=same, elementwise=True, attrs=(Attr("a_min", "float"), Attr("a_max", "float")), method="clip",
                doc="Clips values to [a_min, a_max].\n\n"
                    ">>> mx.nd.clip(mx.nd.array([-2, 0.5, 3]), -1, 1).asnumpy()\n"
                    "array([-1. ,  0.5,  1. ], dtype=float32)"))
 
 
 def _where_infer(a, shapes, dtypes):
+    if shapes[1] is None and shapes[2] is None:
+        raise ShapeUnknown()
+    for i in (1, 2):   # x and y infer each other (MXNet's rule)
+        if shapes[i] is None:
+            shapes[i] = shapes[3 - i]
+        if dtypes[i] is None:
+            dtypes[i] = dtypes[3 - i]
     cs, xs, ys = shapes
     if xs != ys:
         raise MXNetValueError("Operator where: x and y must have the same shape, got %s and %s" % (xs, ys))
@@ -313,7 +321,7 @@ def _where(condition, x, y, out):
         _c.launch("where", [cond, x, y], [out], None, "where", 1)  # dispatch on x's dtype (attrs.h)
 
 
-register(OpDef("where", _where, infer=_where_infer, inputs=("condition", "x", "y"),
+register(OpDef("where", _where, infer=_where_infer, infers_inputs=("x", "y"), inputs=("condition", "x", "y"),
                doc="x where condition is non-zero, else y.  condition has x's shape, or is 1-D "
                    "and selects whole rows.\n\n"
                    ">>> mx.nd.where(mx.nd.array([1, 0]), mx.nd.array([1, 2]), mx.nd.array([3, 4])).asnumpy()\n"
@@ -328,7 +336,7 @@ def _cast(data, out, dtype):
     _c.copyto(out, data, "cast")
 
 
-register(OpDef("cast", _cast, infer=_cast_infer, attrs=(Attr("dtype", "dtype"),), aliases=("Cast",),
+register(OpDef("cast", _cast, infer=_cast_infer, elementwise=True, attrs=(Attr("dtype", "dtype"),), aliases=("Cast",),
                doc="Converts to another dtype (a copy).\n\n"
                    ">>> mx.nd.cast(mx.nd.array([1.7]), dtype='int32').asnumpy()\n"
                    "array([1], dtype=int32)"))
@@ -338,6 +346,6 @@ def _stop_gradient(data, out):
     _c.copyto(out, data, "stop_gradient")
 
 
-register(OpDef("stop_gradient", _stop_gradient, infer=same, aliases=("BlockGrad",), differentiable=False,
+register(OpDef("stop_gradient", _stop_gradient, infer=same, elementwise=True, aliases=("BlockGrad",), differentiable=False,
                doc="A copy of `data` through which no gradient flows.\n\n"
                    ">>> y = mx.nd.stop_gradient(x)  # y is a constant for autograd"))

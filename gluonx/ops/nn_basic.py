@@ -100,7 +100,7 @@ def _activation(data, out, act_type="relu"):
         _nn_act(data, out, ACT_SOFTRELU, 0.0, "Activation")
 
 
-register(OpDef("Activation", _activation, infer=_activation_infer,
+register(OpDef("Activation", _activation, infer=_activation_infer, elementwise=True,
                attrs=(Attr("act_type", "str", "relu", "Activation function.",
                            choices=("relu", "sigmoid", "tanh", "softrelu", "softsign")),),
                doc="Elementwise activation (relu, sigmoid, tanh, softrelu = log(1+exp(x)), softsign).\n\n"
@@ -159,7 +159,8 @@ def _leaky(data, gamma, out, act_type="leaky", slope=0.25, lower_bound=0.125, up
 register(OpDef("LeakyReLU", _leaky, infer=_leaky_infer, inputs=("data", "gamma"), optional=("gamma",),
                infers_inputs=("gamma",), stateful=True,
                input_names=lambda a: ("data", "gamma") if a["act_type"] == "prelu" else ("data",),
-               num_outputs=lambda a: 2 if a["act_type"] == "rrelu" else 1,
+               num_outputs=lambda a: 2 if a["act_type"] == "rrelu" else 1, elementwise=True,
+               output_names=lambda a: ("output", "mask") if a["act_type"] == "rrelu" else ("output",),
                attrs=(Attr("act_type", "str", "leaky", "Activation.",
                            choices=("leaky", "prelu", "elu", "selu", "gelu", "rrelu")),
                       Attr("slope", "float", 0.25, "Negative slope (leaky), alpha (elu)."),
@@ -209,7 +210,7 @@ def _dropout(data, out, p=0.5, mode="training", axes=(), cudnn_off=False):
     return mask
 
 
-register(OpDef("Dropout", _dropout, infer=_dropout_infer, saves=True, stateful=True,
+register(OpDef("Dropout", _dropout, infer=_dropout_infer, saves=True, stateful=True, elementwise=True,
                attrs=(Attr("p", "float", 0.5, "Fraction of the input that gets dropped."),
                       Attr("mode", "str", "training", "'training': only in training mode; 'always'.",
                            choices=("training", "always")),
@@ -230,11 +231,16 @@ def _embedding_infer(a, shapes, dtypes):
     return [tuple(shapes[0]) + (a["output_dim"],)], [dtypes[1]]
 
 
+def _embedding_type(a, dtypes):
+    fill_dtype(dtypes, 1, a["dtype"])
+    return [dtypes[1]]
+
+
 def _embedding(data, weight, out, input_dim, output_dim, dtype="float32", sparse_grad=False):
     F.take(weight, data, axis=0, mode="clip", out=out)
 
 
-register(OpDef("Embedding", _embedding, infer=_embedding_infer, inputs=("data", "weight"),
+register(OpDef("Embedding", _embedding, infer=_embedding_infer, infer_type=_embedding_type, inputs=("data", "weight"),
                infers_inputs=("weight",),
                attrs=(Attr("input_dim", "int", REQUIRED, "Vocabulary size."),
                       Attr("output_dim", "int", REQUIRED, "Embedding size."),

@@ -11,6 +11,8 @@ differentiation:
   d(g) = Convolution(x, h) for the head gradient h.
 
 So every rule is written with these operators and higher orders work.
+Channel-last layouts (NHWC, NDHWC) transpose data, weight and head gradient
+to channel-first, take the same products and transpose the results back.
 Pooling's gradient is the ``_backward_pooling`` op; that op is linear in its
 head gradient (the window maxima are piecewise constant), so its own rule is
 Pooling (avg/sum) or ``_pooling_max_pick`` (max).  The second-order rule of
@@ -19,37 +21,38 @@ lp pooling with p = 2 or 3 is not implemented (raises).
 from __future__ import annotations
 
 from gluonx.base import MXNetNotImplementedError
-from gluonx.ops.gradutil import nd
-from gluonx.ops.nn_conv import _deconv_geometry, _geometry
-from gluonx.ops.registry import defgrad
+from gluonx.ops.nn_conv import (conv_data_grad_adj, conv_params, deconv_params, from_channel_first,
+                                is_channel_last, to_channel_first)
+from gluonx.ops.registry import F, defgrad
 
 
 def _geo(opname, data, a):
-    return _geometry(opname, data, a.get("kernel"), a.get("stride"), a.get("dilate"), a.get("pad"))
+    return conv_params(opname, data.shape, a.get("kernel"), a.get("stride"), a.get("dilate"), a.get("pad"))
 
 
 def _conv_data_grad(dy, w, xshape, kernel, stride, dilate, pad, G):
     """d(x) of conv(x, w) for x of shape xshape: the transposed convolution of dy."""
-    adj = tuple(n - (s * (o - 1) + d * (k - 1) + 1 - 2 * p)
-                for n, o, k, s, d, p in zip(xshape[2:], dy.shape[2:], kernel, stride, dilate, pad))
-    return nd().Deconvolution(dy, w, kernel=kernel, stride=stride, dilate=dilate, pad=pad, adj=adj,
-                              num_filter=xshape[1], num_group=G, no_bias=True)
+    adj = conv_data_grad_adj(xshape, dy.shape, kernel, stride, dilate, pad)
+    return F.Deconvolution(dy, w, kernel=kernel, stride=stride, dilate=dilate, pad=pad, adj=adj,
+                           num_filter=xshape[1], num_group=G, no_bias=True)
 
 
 def _conv_to(x, w, oshape, kernel, stride, dilate, pad, G):
     """Convolution(x, w) cut to the spatial extent of oshape (it can be larger by the
     positions a strided transposed convolution never reached)."""
-    y = nd().Convolution(x, w, kernel=kernel, stride=stride, dilate=dilate, pad=pad,
-                         num_filter=w.shape[0], num_group=G, no_bias=True)
+    y = F.Convolution(x, w, kernel=kernel, stride=stride, dilate=dilate, pad=pad,
+                      num_filter=w.shape[0], num_group=G, no_bias=True)
     if y.shape[2:] != tuple(oshape[2:]):
-        y = nd().slice(y, begin=(None, None) + (0,) * (y.ndim - 2), end=(None, None) + tuple(oshape[2:]))
+        y = F.slice(y, begin=(None, None) + (0,) * (y.ndim - 2), end=(None, None) + tuple(oshape[2:]))
     return y
 
 
 def _bias_grad(node, dy, bias):
     if bias is None or node.attrs.get("no_bias"):
         return None
-    return nd().sum(dy, axis=(0,) + tuple(range(2, dy.ndim)))
+    if is_channel_last(node.attrs.get("layout")):
+        return F.sum(dy, axis=tuple(range(dy.ndim - 1)))
+    return F.sum(dy, axis=(0,) + tuple(range(2, dy.ndim)))
 
 
 def _wants(node, i):
@@ -58,29 +61,49 @@ def _wants(node, i):
     return node.parents[i] is not None
 
 
+def _channel_first_grads(node, dy, products):
+    """(dx, dw, db) of a (transposed) convolution: `products(x, w, dy)` gives
+    the channel-first (dx, dw); channel-last arrays are transposed around it."""
+    x, w, b = node.inputs
+    layout = node.attrs.get("layout")
+    if is_channel_last(layout):
+        cf = [to_channel_first(v, layout) for v in (x, w, dy)]
+        dx, dw = products(*cf)
+        dx = None if dx is None else from_channel_first(dx, layout)
+        dw = None if dw is None else from_channel_first(dw, layout)
+    else:
+        dx, dw = products(x, w, dy)
+    return dx, dw, _bias_grad(node, dy, b)
+
+
 @defgrad("Convolution")
 def _convolution_grad(node, dy):
-    x, w, b = node.inputs
-    kernel, stride, dilate, pad = _geo("Convolution", x, node.attrs)
-    G = node.attrs.get("num_group", 1)
-    dx = _conv_data_grad(dy, w, x.shape, kernel, stride, dilate, pad, G) if _wants(node, 0) else None
-    dw = (nd()._conv_weight_grad(x, dy, kernel=kernel, stride=stride, dilate=dilate, pad=pad, num_group=G)
-          if _wants(node, 1) else None)
-    return dx, dw, _bias_grad(node, dy, b)
+    a = node.attrs
+    G = a.get("num_group", 1)
+
+    def products(x, w, dy):
+        kernel, stride, dilate, pad = _geo("Convolution", x, a)
+        dx = _conv_data_grad(dy, w, x.shape, kernel, stride, dilate, pad, G) if _wants(node, 0) else None
+        dw = (F._conv_weight_grad(x, dy, kernel=kernel, stride=stride, dilate=dilate, pad=pad, num_group=G)
+              if _wants(node, 1) else None)
+        return dx, dw
+    return _channel_first_grads(node, dy, products)
 
 
 @defgrad("Deconvolution")
 def _deconvolution_grad(node, dy):
-    x, w, b = node.inputs
     a = node.attrs
-    kernel, stride, dilate, pad, _, _ = _deconv_geometry("Deconvolution", x, a.get("kernel"), a.get("stride"),
-                                                         a.get("dilate"), a.get("pad"), a.get("adj"),
-                                                         a.get("target_shape"))
     G = a.get("num_group", 1)
-    dx = _conv_to(dy, w, x.shape, kernel, stride, dilate, pad, G) if _wants(node, 0) else None
-    dw = (nd()._conv_weight_grad(dy, x, kernel=kernel, stride=stride, dilate=dilate, pad=pad, num_group=G)
-          if _wants(node, 1) else None)
-    return dx, dw, _bias_grad(node, dy, b)
+
+    def products(x, w, dy):
+        kernel, stride, dilate, pad, _, _ = deconv_params("Deconvolution", x.shape, a.get("kernel"),
+                                                          a.get("stride"), a.get("dilate"), a.get("pad"),
+                                                          a.get("adj"), a.get("target_shape"))
+        dx = _conv_to(dy, w, x.shape, kernel, stride, dilate, pad, G) if _wants(node, 0) else None
+        dw = (F._conv_weight_grad(dy, x, kernel=kernel, stride=stride, dilate=dilate, pad=pad, num_group=G)
+              if _wants(node, 1) else None)
+        return dx, dw
+    return _channel_first_grads(node, dy, products)
 
 
 @defgrad("_conv_weight_grad")
@@ -96,7 +119,7 @@ def _conv_weight_grad_grad(node, h):
 @defgrad("Pooling")
 def _pooling_grad(node, dy):
     x, y = node.inputs[0], node.outputs[0]
-    return (nd()._backward_pooling(dy, x, y, **node.attrs),)
+    return (F._backward_pooling(dy, x, y, **node.attrs),)
 
 
 _PICK_ATTRS = ("kernel", "global_pool", "pooling_convention", "stride", "pad", "layout")
@@ -108,17 +131,17 @@ def _backward_pooling_grad(node, h):
     a = dict(node.attrs)
     kind = a.get("pool_type", "max")
     if kind == "max":
-        return nd()._pooling_max_pick(x, h, **{k: a[k] for k in _PICK_ATTRS if k in a}), None, None
+        return F._pooling_max_pick(x, h, **{k: a[k] for k in _PICK_ATTRS if k in a}), None, None
     if kind == "lp":
         if (a.get("p_value") or 2) != 1:
             raise MXNetNotImplementedError("Operator _backward_pooling: the second derivative of lp pooling "
                                            "with p_value=%s is not implemented" % a.get("p_value"))
         a["pool_type"] = "sum"
-    return nd().Pooling(h, **a), None, None
+    return F.Pooling(h, **a), None, None
 
 
 @defgrad("_pooling_max_pick")
 def _pooling_max_pick_grad(node, h):
     x, g = node.inputs
     # the max backward ignores its `output` input: h has the pooled shape it checks
-    return None, nd()._backward_pooling(h, x, h, pool_type="max", **node.attrs)
+    return None, F._backward_pooling(h, x, h, pool_type="max", **node.attrs)

@@ -8,11 +8,10 @@ CTC w.r.t. the data is not supported (it comes out as zero).
 """
 from __future__ import annotations
 
-from gluonx.ops.gradutil import nd
-from gluonx.ops.registry import defgrad
+from gluonx.ops.registry import F, defgrad
 
 
 @defgrad("CTCLoss")
 def _ctc_grad(node, dy):
     g = node.attrs["_saved"]
-    return (nd().broadcast_mul(g, dy.reshape((1, -1, 1))), None, None, None)
+    return (F.broadcast_mul(g, dy.reshape((1, -1, 1))), None, None, None)

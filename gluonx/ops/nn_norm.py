@@ -107,6 +107,16 @@ def _batchnorm_infer(a, shapes, dtypes):
     return [ds], [dtypes[0]]
 
 
+def _batchnorm_type(a, dtypes):
+    if dtypes[0] is None:
+        from gluonx.ops.registry import ShapeUnknown
+        raise ShapeUnknown()
+    pdt = _bn_param_dtype(dtypes[0])
+    for i in range(1, 5):
+        fill_dtype(dtypes, i, pdt)
+    return [dtypes[0], pdt, pdt] if a["output_mean_var"] else [dtypes[0]]
+
+
 def _batchnorm(data, gamma, beta, moving_mean, moving_var, out, eps=1e-3, momentum=0.9, fix_gamma=True,
                use_global_stats=False, output_mean_var=False, axis=1, cudnn_off=False, min_calib_range=None,
                max_calib_range=None):
@@ -143,7 +153,7 @@ def _batchnorm(data, gamma, beta, moving_mean, moving_var, out, eps=1e-3, moment
     return (bool(train and A * B > 0), mean, var)
 
 
-register(OpDef("BatchNorm", _batchnorm, infer=_batchnorm_infer, saves=True,
+register(OpDef("BatchNorm", _batchnorm, infer=_batchnorm_infer, infer_type=_batchnorm_type, saves=True,
                inputs=("data", "gamma", "beta", "moving_mean", "moving_var"),
                aux=("moving_mean", "moving_var"), infers_inputs=("gamma", "beta", "moving_mean", "moving_var"),
                num_outputs=lambda a: 3 if a["output_mean_var"] else 1,

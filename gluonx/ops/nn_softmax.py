@@ -7,7 +7,8 @@ Each runs the fused ``softmax`` / ``log_softmax`` kernel over a contiguous
 writes 0 at positions ``>= length`` along the axis (length has the data's
 shape without the axis and an integer dtype).  ``SoftmaxOutput`` computes
 softmax in the forward pass; its gradient ignores the head gradient (see
-nn_softmax_grad.py).
+nn_softmax_grad.py).  Its label shape is inferred from the data as MXNet
+does (:func:`softmax_output_label_shape`), and so is softmax's length shape.
 """
 from __future__ import annotations
 
@@ -17,21 +18,17 @@ import numpy as np
 
 from gluonx._core import ndarray as _c
 from gluonx.base import MXNetIndexError, MXNetTypeError, MXNetValueError
-from gluonx.ops.registry import Attr, OpDef, register, write_out
+from gluonx.ops.registry import Attr, OpDef, register
+from gluonx.ops.shape_rules import fill_dtype, prod
 
 _SOFTMAX = struct.Struct("=d")  # gx_softmax_attrs
 _FLOATS = ("float16", "float32", "float64")
 
 
-def _prod(shape) -> int:
-    return int(np.prod(shape, dtype=np.int64)) if shape else 1
-
-
-def _check_float(data, opname):
-    name = _c.dtype_name(_c.dtype_flag(data.dtype))
-    if name not in _FLOATS:
+def _check_float(opname, dtype):
+    if dtype not in _FLOATS:
         raise MXNetTypeError("Operator %s: only float16/float32/float64 inputs are supported, got %s"
-                             % (opname, name))
+                             % (opname, dtype))
 
 
 def _norm_axis(axis, ndim, opname):
@@ -49,52 +46,83 @@ def _scale(temperature, opname, negate=False):
     return (-1.0 if negate else 1.0) / t
 
 
-def _run(kernel, data, outer, K, inner, scale, out_dtype, length=None, opname=None):
-    """The kernel on `data` viewed as (outer, K, inner); result has data's shape."""
-    _check_float(data, opname)
-    out_dtype = out_dtype or data.dtype
-    if _c.dtype_name(_c.dtype_flag(out_dtype)) not in _FLOATS:
-        raise MXNetTypeError("Operator %s: dtype must be float16, float32 or float64, got %s"
-                             % (opname, out_dtype))
-    x = _c.reshape(_c.contiguous(data), (outer, K, inner))
-    res = _c.empty((outer, K, inner), out_dtype, data.context)
-    ins = [x]
+def _split(shape, ax):
+    return prod(shape[:ax]), shape[ax], prod(shape[ax + 1:])
+
+
+def _run(kernel, data, out, outer, K, inner, scale, length=None, opname=None):
+    """The kernel on `data` viewed as (outer, K, inner), into `out` (data's shape)."""
+    if not out.size:
+        return
+    ins = [_c.reshape(_c.contiguous(data), (outer, K, inner))]
     if length is not None:
         ins.append(length)
-    if res.size:
-        _c.launch(kernel, ins, [res], _SOFTMAX.pack(scale), opname)
-    return _c.reshape(res, data.shape)
+    _c.launch(kernel, ins, [_c.reshape(out, (outer, K, inner))], _SOFTMAX.pack(scale), opname)
 
 
-def _split(shape, ax):
-    return _prod(shape[:ax]), shape[ax], _prod(shape[ax + 1:])
+# ---- softmax, log_softmax, softmin ----------------------------------------------------------
+
+def _softmax_like_infer(opname, negate, takes_length):
+    def rule(a, shapes, dtypes):
+        ds = tuple(shapes[0])
+        ax = _norm_axis(a["axis"], len(ds), opname)
+        use_length = a["use_length"]
+        if use_length and not takes_length:
+            raise MXNetValueError("Operator %s: use_length=True is only supported by softmax (MXNet's %s "
+                                  "takes no length input)" % (opname, opname))
+        if takes_length:
+            _length_rule(opname, a, shapes, dtypes, ds, ax)
+        _scale(a["temperature"], opname, negate)
+        _check_float(opname, dtypes[0])
+        odt = a["dtype"] or dtypes[0]
+        if odt not in _FLOATS:
+            raise MXNetTypeError("Operator %s: dtype must be float16, float32 or float64, got %s"
+                                 % (opname, odt))
+        return [ds], [odt]
+    return rule
 
 
-def _length_arg(data, length, ax, opname):
-    if not isinstance(length, _c.NDArray):
-        raise MXNetTypeError("Operator %s: length must be an NDArray" % opname)
-    want = data.shape[:ax] + data.shape[ax + 1:]
-    if tuple(length.shape) != tuple(want) and not (want == () and length.shape == (1,)):
+def _length_rule(opname, a, shapes, dtypes, ds, ax):
+    """softmax's length input: the data's shape without the axis, an integer
+    dtype.  An unknown length shape is filled (as MXNet does); its dtype is not
+    (MXNet leaves it undecided too)."""
+    have = shapes[1] if len(shapes) > 1 else None
+    if not a["use_length"]:
+        if have is not None:
+            raise MXNetValueError("Operator %s: a length input was given but use_length is False" % opname)
+        return
+    want = ds[:ax] + ds[ax + 1:]
+    if have is None:
+        if len(shapes) > 1:
+            shapes[1] = want
+        return
+    if tuple(have) != want and not (want == () and tuple(have) == (1,)):
         raise MXNetValueError("Operator %s: length has shape %s; expected %s (the data's shape %s without "
-                              "axis %d)" % (opname, length.shape, want, data.shape, ax))
-    if np.dtype(length.dtype).kind not in "iub":
-        raise MXNetTypeError("Operator %s: length must have an integer dtype, got %s"
-                             % (opname, np.dtype(length.dtype).name))
-    lg = length if length.dtype == np.int64 else _c.astype(length, "int64")
-    return _c.reshape(_c.contiguous(lg), (_prod(want),))
+                              "axis %d)" % (opname, tuple(have), want, ds, ax))
+    if dtypes[1] is not None and np.dtype(dtypes[1]).kind not in "iub":
+        raise MXNetTypeError("Operator %s: length must have an integer dtype, got %s" % (opname, dtypes[1]))
 
 
 def _softmax_like(kernel, negate, opname):
-    def compute(data, length=None, axis=-1, temperature=None, dtype=None, use_length=False, out=None):
+    def compute(data, length=None, out=None, axis=-1, temperature=None, dtype=None, use_length=False):
         ax = _norm_axis(axis, data.ndim, opname)
-        if use_length and length is None:
-            raise MXNetValueError("Operator %s: use_length=True needs the length input" % opname)
-        if length is not None and not use_length:
-            raise MXNetValueError("Operator %s: a length input was given but use_length is False" % opname)
-        lg = _length_arg(data, length, ax, opname) if use_length else None
+        lg = None
+        if use_length:
+            # the rule fills an unknown length shape; an eager call must still pass one
+            if length is None:
+                raise MXNetValueError("Operator %s: use_length=True needs the length input" % opname)
+            lg = length if length.dtype == np.int64 else _c.astype(length, "int64")
+            lg = _c.reshape(_c.contiguous(lg), (lg.size,))
         outer, K, inner = _split(data.shape, ax)
-        return write_out(_run(kernel, data, outer, K, inner, _scale(temperature, opname, negate), dtype,
-                              lg, opname), out)
+        _run(kernel, data, out, outer, K, inner, _scale(temperature, opname, negate), lg, opname)
+    compute.__name__ = "_" + opname
+    return compute
+
+
+def _no_length(fn):
+    def compute(data, out, axis=-1, temperature=None, dtype=None, use_length=False):
+        fn(data, None, out=out, axis=axis, temperature=temperature, dtype=dtype)
+    compute.__name__ = fn.__name__
     return compute
 
 
@@ -103,52 +131,47 @@ _TEMP = Attr("temperature", "float", None, "Divides the input (default 1).")
 _DTYPE = Attr("dtype", "dtype", None, "Output dtype (float16, float32 or float64; default: the input's).")
 _USELEN = Attr("use_length", "bool", False, "Mask positions >= length along the axis (softmax only).")
 
-_softmax = _softmax_like("softmax", False, "softmax")
-_softmin_full = _softmax_like("softmax", True, "softmin")
-_log_full = _softmax_like("log_softmax", False, "log_softmax")
-
-
-def _no_length(fn, opname):
-    def compute(data, axis=-1, temperature=None, dtype=None, use_length=False, out=None):
-        if use_length:
-            raise MXNetValueError("Operator %s: use_length=True is only supported by softmax (MXNet's %s "
-                                  "takes no length input)" % (opname, opname))
-        return fn(data, None, axis, temperature, dtype, False, out=out)
-    compute.__name__ = "_" + opname
-    return compute
-
-
-register(OpDef("softmax", _softmax, inputs=("data", "length"), optional=("length",),
+register(OpDef("softmax", _softmax_like("softmax", False, "softmax"),
+               infer=_softmax_like_infer("softmax", False, True), inputs=("data", "length"),
+               optional=("length",), infers_inputs=("length",),
+               input_names=lambda a: ("data", "length") if a["use_length"] else ("data",),
                attrs=(_AXIS, _TEMP, _DTYPE, _USELEN), method="softmax",
                doc="exp(x / t) / sum(exp(x / t)) along `axis`, computed stably; with use_length=True "
                    "positions >= length are 0.\n\n"
                    ">>> mx.nd.softmax(mx.nd.array([[1, 1], [0, 2]])).asnumpy().round(3)\n"
                    "array([[0.5  , 0.5  ],\n       [0.119, 0.881]], dtype=float32)"))
-register(OpDef("log_softmax", _no_length(_log_full, "log_softmax"), attrs=(_AXIS, _TEMP, _DTYPE, _USELEN),
+register(OpDef("log_softmax", _no_length(_softmax_like("log_softmax", False, "log_softmax")),
+               infer=_softmax_like_infer("log_softmax", False, False), attrs=(_AXIS, _TEMP, _DTYPE, _USELEN),
                method="log_softmax",
                doc="log(softmax(x)) along `axis`, computed as x/t - logsumexp(x/t).\n\n"
                    ">>> mx.nd.log_softmax(mx.nd.array([0, 0])).asnumpy().round(4)\n"
                    "array([-0.6931, -0.6931], dtype=float32)"))
-register(OpDef("softmin", _no_length(_softmin_full, "softmin"), attrs=(_AXIS, _TEMP, _DTYPE, _USELEN),
+register(OpDef("softmin", _no_length(_softmax_like("softmax", True, "softmin")),
+               infer=_softmax_like_infer("softmin", True, False), attrs=(_AXIS, _TEMP, _DTYPE, _USELEN),
                method="softmin",
                doc="softmax(-x / t) along `axis`.\n\n"
                    ">>> mx.nd.softmin(mx.nd.array([0, 2])).asnumpy().round(3)\n"
                    "array([0.881, 0.119], dtype=float32)"))
 
 
-def _softmax_activation(data, mode="instance", out=None):
-    _check_float(data, "SoftmaxActivation")
-    if data.ndim < 1 or (mode == "channel" and data.ndim < 2):
+# ---- SoftmaxActivation ------------------------------------------------------------------------
+
+def _softmax_activation_infer(a, shapes, dtypes):
+    ds, mode = tuple(shapes[0]), a["mode"]
+    _check_float("SoftmaxActivation", dtypes[0])
+    if len(ds) < 1 or (mode == "channel" and len(ds) < 2):
         raise MXNetValueError("Operator SoftmaxActivation: mode=%r needs an input of at least %d dimensions, "
-                              "got shape %s" % (mode, 2 if mode == "channel" else 1, data.shape))
-    if mode == "channel":
-        outer, K, inner = _split(data.shape, 1)
-    else:  # MXNet 1.9.1 normalises over the last axis
-        outer, K, inner = _split(data.shape, data.ndim - 1)
-    return write_out(_run("softmax", data, outer, K, inner, 1.0, None, None, "SoftmaxActivation"), out)
+                              "got shape %s" % (mode, 2 if mode == "channel" else 1, ds))
+    return [ds], [dtypes[0]]
 
 
-register(OpDef("SoftmaxActivation", _softmax_activation,
+def _softmax_activation(data, out, mode="instance"):
+    # MXNet 1.9.1 normalises over the last axis in 'instance' mode
+    outer, K, inner = _split(data.shape, 1 if mode == "channel" else data.ndim - 1)
+    _run("softmax", data, out, outer, K, inner, 1.0, None, "SoftmaxActivation")
+
+
+register(OpDef("SoftmaxActivation", _softmax_activation, infer=_softmax_activation_infer,
                attrs=(Attr("mode", "str", "instance", "'instance': over the last axis; "
                            "'channel': over axis 1.", choices=("instance", "channel")),),
                doc="Softmax over the last axis (mode='instance', as MXNet 1.9.1 computes it) or over axis 1 "
@@ -158,47 +181,80 @@ register(OpDef("SoftmaxActivation", _softmax_activation,
 
 # ---- SoftmaxOutput --------------------------------------------------------------------------
 
-def softmax_output_layout(data, multi_output, preserve_shape):
-    """(outer, K, inner) of SoftmaxOutput's normalised view."""
-    if data.ndim < 1:
+def softmax_output_layout(dshape: tuple, multi_output: bool, preserve_shape: bool) -> tuple:
+    """(outer, K, inner) of SoftmaxOutput's normalised view of data of shape `dshape`."""
+    dshape = tuple(dshape)
+    if len(dshape) < 1:
         raise MXNetValueError("Operator SoftmaxOutput: data must have at least 1 dimension")
     if multi_output:
-        if data.ndim < 2:
+        if len(dshape) < 2:
             raise MXNetValueError("Operator SoftmaxOutput: multi_output needs data of shape (n, k, ...), got %s"
-                                  % (data.shape,))
-        return _split(data.shape, 1)
+                                  % (dshape,))
+        return _split(dshape, 1)
     if preserve_shape:
-        return _split(data.shape, data.ndim - 1)
-    return data.shape[0], _prod(data.shape[1:]), 1
+        return _split(dshape, len(dshape) - 1)
+    return dshape[0], prod(dshape[1:]), 1
 
 
-def softmax_output_labels(data, label, outer, inner, multi_output, preserve_shape):
-    """The labels as a flat (outer * inner,) array (MXNet's accepted shapes)."""
-    n = outer * inner
-    if label.size == n:
-        return _c.reshape(_c.contiguous(label), (n,))
-    if not multi_output and not preserve_shape and data.ndim > 2 and label.shape == data.shape[:-1]:
-        # MXNet infers this label shape for >2-D data, then reads the first n labels
-        return _c.reshape(_c.contiguous(label), (label.size,))[:n]
+def softmax_output_label_shape(dshape: tuple, multi_output: bool) -> tuple:
+    """The label shape MXNet 1.9.1 infers from data of shape `dshape`:
+    multi_output (n, prod(data.shape[2:])), else data.shape[:-1] ((n,) for
+    1-D data, where MXNet leaves it open and accepts (n,))."""
+    dshape = tuple(dshape)
     if multi_output:
-        want = (data.shape[0],) + data.shape[2:]
+        return (dshape[0], prod(dshape[2:]))
+    return dshape[:-1] if len(dshape) > 1 else dshape[:1]
+
+
+def softmax_output_label_check(dshape: tuple, lshape: tuple, multi_output: bool, preserve_shape: bool) -> int:
+    """Checks a label shape against the data (MXNet's accepted shapes, and any
+    with one label per normalised row); returns how many labels are read."""
+    dshape, lshape = tuple(dshape), tuple(lshape)
+    outer, _, inner = softmax_output_layout(dshape, multi_output, preserve_shape)
+    n = outer * inner
+    if prod(lshape) == n:
+        return n
+    if not multi_output and not preserve_shape and len(dshape) > 2 and lshape == dshape[:-1]:
+        # MXNet infers this label shape for >2-D data, then reads the first n labels
+        return n
+    if multi_output:
+        want = (dshape[0],) + dshape[2:]
     elif preserve_shape:
-        want = data.shape[:-1]
+        want = dshape[:-1]
     else:
-        want = (data.shape[0],)
+        want = (dshape[0],)
     raise MXNetValueError("Operator SoftmaxOutput: label has shape %s; expected %s for data of shape %s "
                           "(multi_output=%s, preserve_shape=%s)"
-                          % (label.shape, want, data.shape, multi_output, preserve_shape))
+                          % (lshape, want, dshape, multi_output, preserve_shape))
 
 
-def _softmax_output(data, label, grad_scale=1.0, ignore_label=-1.0, multi_output=False, use_ignore=False,
-                    preserve_shape=False, normalization="null", out_grad=False, smooth_alpha=0.0, out=None):
-    outer, K, inner = softmax_output_layout(data, multi_output, preserve_shape)
-    softmax_output_labels(data, label, outer, inner, multi_output, preserve_shape)
-    return write_out(_run("softmax", data, outer, K, inner, 1.0, None, None, "SoftmaxOutput"), out)
+def softmax_output_labels(data, label, multi_output: bool, preserve_shape: bool):
+    """The labels as a flat (outer * inner,) array."""
+    n = softmax_output_label_check(data.shape, label.shape, multi_output, preserve_shape)
+    flat = _c.reshape(_c.contiguous(label), (label.size,))
+    return flat if label.size == n else flat[:n]
 
 
-register(OpDef("SoftmaxOutput", _softmax_output, inputs=("data", "label"), aliases=("Softmax",),
+def _softmax_output_infer(a, shapes, dtypes):
+    ds = tuple(shapes[0])
+    multi, preserve = a["multi_output"], a["preserve_shape"]
+    softmax_output_layout(ds, multi, preserve)
+    if shapes[1] is None:  # backward inference of the label
+        shapes[1] = softmax_output_label_shape(ds, multi)
+    softmax_output_label_check(ds, shapes[1], multi, preserve)
+    fill_dtype(dtypes, 1, dtypes[0])
+    _check_float("SoftmaxOutput", dtypes[0])
+    return [ds], [dtypes[0]]
+
+
+def _softmax_output(data, label, out, grad_scale=1.0, ignore_label=-1.0, multi_output=False, use_ignore=False,
+                    preserve_shape=False, normalization="null", out_grad=False, smooth_alpha=0.0):
+    outer, K, inner = softmax_output_layout(data.shape, multi_output, preserve_shape)
+    _run("softmax", data, out, outer, K, inner, 1.0, None, "SoftmaxOutput")
+
+
+register(OpDef("SoftmaxOutput", _softmax_output, infer=_softmax_output_infer, inputs=("data", "label"),
+               infers_inputs=("label",), aliases=("Softmax",),
                attrs=(Attr("grad_scale", "float", 1.0, "Scales the gradient."),
                       Attr("ignore_label", "float", -1.0, "Label value to ignore (with use_ignore)."),
                       Attr("multi_output", "bool", False, "Softmax over axis 1 of (n, k, x1, ...) with "

@@ -7,13 +7,12 @@ SoftmaxOutput ignores the head gradient (MXNet):    dx = (y - target(label)) * g
 """
 from __future__ import annotations
 
-from gluonx.ops.gradutil import nd
 from gluonx.ops.nn_softmax import _norm_axis, _scale, softmax_output_layout, softmax_output_labels
-from gluonx.ops.registry import defgrad
+from gluonx.ops.registry import F, defgrad
 
 
 def _to_input_dtype(g, x):
-    return g if g.dtype == x.dtype else nd().cast(g, dtype=x.dtype)
+    return g if g.dtype == x.dtype else F.cast(g, dtype=x.dtype)
 
 
 @defgrad("softmax", "softmin")
@@ -21,7 +20,7 @@ def _softmax_grad(node, dy):
     x, y = node.inputs[0], node.outputs[0]
     ax = _norm_axis(node.attrs.get("axis", -1), x.ndim, "softmax")
     s = _scale(node.attrs.get("temperature"), "softmax", node.op == "softmin")
-    dx = y * (dy - nd().sum(dy * y, axis=ax, keepdims=True))
+    dx = y * (dy - F.sum(dy * y, axis=ax, keepdims=True))
     if s != 1.0:
         dx = dx * s
     grads = (_to_input_dtype(dx, x),)
@@ -33,7 +32,7 @@ def _log_softmax_grad(node, dy):
     x, y = node.inputs[0], node.outputs[0]
     ax = _norm_axis(node.attrs.get("axis", -1), x.ndim, "log_softmax")
     s = _scale(node.attrs.get("temperature"), "log_softmax")
-    dx = dy - nd().exp(y) * nd().sum(dy, axis=ax, keepdims=True)
+    dx = dy - F.exp(y) * F.sum(dy, axis=ax, keepdims=True)
     if s != 1.0:
         dx = dx * s
     return (_to_input_dtype(dx, x),)
@@ -43,7 +42,7 @@ def _log_softmax_grad(node, dy):
 def _softmax_activation_grad(node, dy):
     x, y = node.inputs[0], node.outputs[0]
     ax = 1 if node.attrs.get("mode", "instance") == "channel" else -1
-    return (y * (dy - nd().sum(dy * y, axis=ax, keepdims=True)),)
+    return (y * (dy - F.sum(dy * y, axis=ax, keepdims=True)),)
 
 
 @defgrad("SoftmaxOutput")
@@ -52,12 +51,12 @@ def _softmax_output_grad(node, dy):
     y = node.outputs[0]
     a = node.attrs
     multi, preserve = a.get("multi_output", False), a.get("preserve_shape", False)
-    outer, K, inner = softmax_output_layout(x, multi, preserve)
-    lab = softmax_output_labels(x, label, outer, inner, multi, preserve)
+    outer, K, inner = softmax_output_layout(x.shape, multi, preserve)
+    lab = softmax_output_labels(x, label, multi, preserve)
     y3 = y.reshape((outer, K, inner))
-    onehot = nd().one_hot(lab, depth=K, dtype=y.dtype)          # (outer * inner, K)
+    onehot = F.one_hot(lab, depth=K, dtype=y.dtype)          # (outer * inner, K)
     onehot = onehot.reshape((outer, inner, K))
-    onehot = nd().transpose(onehot, axes=(0, 2, 1)) if inner > 1 else onehot.reshape((outer, K, 1))
+    onehot = F.transpose(onehot, axes=(0, 2, 1)) if inner > 1 else onehot.reshape((outer, K, 1))
     alpha = float(a.get("smooth_alpha", 0.0))
     if alpha:
         target = onehot * (1.0 - alpha) + (1.0 - onehot) * (alpha / max(K - 1, 1))
@@ -67,7 +66,7 @@ def _softmax_output_grad(node, dy):
     ignore = float(a.get("ignore_label", -1.0))
     valid = None
     if a.get("use_ignore", False) or a.get("normalization", "null") == "valid":
-        valid = nd().cast(lab != ignore, dtype=y.dtype)
+        valid = F.cast(lab != ignore, dtype=y.dtype)
     if a.get("use_ignore", False):
         g = g * valid.reshape((outer, 1, inner))
     if a.get("out_grad", False):
@@ -81,5 +80,5 @@ def _softmax_output_grad(node, dy):
     if scale != 1.0:
         g = g * scale
     if norm == "valid":
-        g = nd().broadcast_div(g, nd().maximum(nd().sum(valid), 1.0).reshape((1, 1, 1)))
+        g = F.broadcast_div(g, F.maximum(F.sum(valid), 1.0).reshape((1, 1, 1)))
     return (g.reshape(x.shape), None)

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import struct
 
-import numpy as np
-
 from gluonx._core import ndarray as _c
 from gluonx.base import MXNetTypeError, MXNetValueError
 from gluonx.ops.registry import Attr, OpDef, REQUIRED, register
+from gluonx.ops.shape_rules import fill_dtype, prod
 
 # gx_optim_attrs (include/gluonx/attrs.h)
 _ATTRS = struct.Struct("=17dii")
@@ -27,7 +26,7 @@ _FIELDS = ("lr", "wd", "rescale_grad", "clip_gradient", "momentum", "beta1", "be
            "gamma1", "gamma2", "clip_weights", "lamda1", "beta", "wd_lh", "t", "lower_bound",
            "upper_bound")
 _OFF = {"clip_gradient": -1.0, "clip_weights": -1.0, "lower_bound": -1.0, "upper_bound": -1.0}
-_FLOATS = (np.float16, np.float32, np.float64)
+_FLOATS = ("float16", "float32", "float64")
 
 
 def _pack(values):
@@ -37,44 +36,54 @@ def _pack(values):
     return _ATTRS.pack(*v, int(bool(values.get("bias_correction", True))), 0)
 
 
-def _run(kernel, weight, grad, states, out, values, mp=False, extra_inputs=()):
+def _update_infer(name, inputs, mp=False, n_extra=0):
+    """The rule of an update op on `inputs` = (weight, grad, *states, *extra):
+    the new weight has the weight's shape and dtype.  grad and the states take
+    the weight's shape (MXNet infers them; the states are its auxiliary
+    states) and the states are float32 for the multi-precision ops, else the
+    weight's dtype.  The `n_extra` last inputs (LAMB phase 2's r1, r2) hold one
+    element each."""
+    states = inputs[2:len(inputs) - n_extra]
+
+    def rule(a, shapes, dtypes):
+        for k, v in a.items():
+            if v is None:
+                raise MXNetTypeError("Operator %s: missing required attribute '%s'" % (name, k))
+        wdt = dtypes[0]
+        if wdt not in _FLOATS:
+            raise MXNetTypeError("Operator %s: weight must be float16/32/64, got %s" % (name, wdt))
+        shape = tuple(shapes[0])
+        for i in range(1, 2 + len(states)):
+            if shapes[i] is None:
+                shapes[i] = shape
+            elif tuple(shapes[i]) != shape:
+                raise MXNetValueError("Operator %s: %s has shape %s, expected the weight's shape %s"
+                                      % (name, inputs[i], tuple(shapes[i]), shape))
+        fill_dtype(dtypes, 1, wdt)  # a grad of another dtype is cast
+        want = "float32" if mp else wdt
+        for i in range(2, 2 + len(states)):
+            fill_dtype(dtypes, i, want)
+            if dtypes[i] != want:
+                raise MXNetTypeError("Operator %s: %s has dtype %s, expected %s"
+                                     % (name, inputs[i], dtypes[i], want))
+        for i in range(2 + len(states), len(inputs)):
+            if prod(shapes[i]) != 1:
+                raise MXNetValueError("Operator %s: %s must have one element, got shape %s"
+                                      % (name, inputs[i], tuple(shapes[i])))
+        return [shape], [wdt]
+    return rule
+
+
+def _run(kernel, weight, grad, states, out, values, extra_inputs=()):
     """Launches `kernel` on (weight, grad[, extra]) -> (out, *states)."""
-    op = kernel
-    if weight.dtype not in _FLOATS:
-        raise MXNetTypeError("Operator %s: weight must be float16/32/64, got %s"
-                             % (op, np.dtype(weight.dtype).name))
-    shape = tuple(weight.shape)
-    for name, a in (("grad", grad),) + tuple(states):
-        if not isinstance(a, _c.NDArray):
-            raise MXNetTypeError("Operator %s: %s must be an NDArray, got %s"
-                                 % (op, name, type(a).__name__))
-        if tuple(a.shape) != shape:
-            raise MXNetValueError("Operator %s: %s has shape %s, expected the weight's shape %s"
-                                  % (op, name, a.shape, shape))
-    for i, (name, a) in enumerate(states):
-        want = np.float32 if mp else weight.dtype
-        if a.dtype != want:
-            raise MXNetTypeError("Operator %s: %s has dtype %s, expected %s"
-                                 % (op, name, np.dtype(a.dtype).name, np.dtype(want).name))
-    if out is not None and tuple(out.shape) != shape:
-        raise MXNetValueError("Operator %s: out has shape %s, expected %s" % (op, out.shape, shape))
-    w = _c.contiguous(weight)
     g = grad if grad.dtype == weight.dtype else _c.astype(grad, weight.dtype)
-    g = _c.contiguous(g)
-    sts = [_c.contiguous(a) for _, a in states]
-    if out is not None and out.is_contiguous and out.dtype == weight.dtype:
-        dst = out
-    else:
-        dst = _c.empty(shape, weight.dtype, weight.context)
+    sts = [_c.contiguous(a) for a in states]
     if weight.size:
-        _c.launch(kernel, [w, g] + list(extra_inputs), [dst] + sts, _pack(values), op)
-    for (_, a), s in zip(states, sts):
-        if s is not a:
+        _c.launch(kernel, [_c.contiguous(weight), _c.contiguous(g)] + list(extra_inputs), [out] + sts,
+                  _pack(values), kernel)
+    for a, s in zip(states, sts):
+        if s is not a:  # a non-contiguous state was updated in a copy
             _c.copyto(a, s)
-    if out is not None and dst is not out:
-        _c.copyto(out, dst)
-        return out
-    return dst
 
 
 def _f(name, default=REQUIRED, doc=""):
@@ -89,17 +98,16 @@ _MOM = _f("momentum", 0.0, "Momentum.")
 _LAZY = Attr("lazy_update", "bool", True, "Ignored (dense arrays).")
 
 
-def _def(name, kernel_inputs, attrs, doc, mp=False, differentiable=False):
+def _def(name, kernel_inputs, attrs, doc, mp=False):
     states = kernel_inputs[2:]
 
-    def compute(weight, grad, *st, out=None, **values):
-        for k, v in values.items():
-            if v is None:
-                raise MXNetTypeError("Operator %s: missing required attribute '%s'" % (name, k))
-        return _run(name, weight, grad, list(zip(states, st)), out, values, mp=mp)
+    def compute(weight, grad, *st, out, **values):
+        _run(name, weight, grad, st, out, values)
 
-    register(OpDef(name, compute, inputs=kernel_inputs, attrs=attrs, differentiable=differentiable,
-                   doc=doc))
+    # MXNet infers grad and the states from the weight; the states (mutated
+    # inputs) are its auxiliary states
+    register(OpDef(name, compute, infer=_update_infer(name, kernel_inputs, mp), inputs=kernel_inputs,
+                   attrs=attrs, infers_inputs=kernel_inputs[1:], aux=states, differentiable=False, doc=doc))
 
 
 _def("sgd_update", ("weight", "grad"), (_LR, _WD, _RG, _CG, _LAZY),
@@ -162,19 +170,15 @@ _def("lamb_update_phase1", ("weight", "grad", "mean", "var"),
      ">>> gdir = mx.nd.lamb_update_phase1(w, g, mean, var, t=1, wd=0.0)")
 
 
-def _lamb2(weight, g, r1, r2, out=None, lr=None, lower_bound=-1.0, upper_bound=-1.0):
-    for name, r in (("r1", r1), ("r2", r2)):
-        if r.size != 1:
-            raise MXNetValueError("Operator lamb_update_phase2: %s must have one element, got shape %s"
-                                  % (name, r.shape))
+def _lamb2(weight, g, r1, r2, out, lr=None, lower_bound=-1.0, upper_bound=-1.0):
     r1 = _c.contiguous(r1 if r1.dtype == weight.dtype else _c.astype(r1, weight.dtype))
     r2 = _c.contiguous(r2 if r2.dtype == weight.dtype else _c.astype(r2, weight.dtype))
-    return _run("lamb_update_phase2", weight, g, [], out,
-                dict(lr=lr, lower_bound=lower_bound, upper_bound=upper_bound),
-                extra_inputs=(r1, r2))
+    _run("lamb_update_phase2", weight, g, (), out,
+         dict(lr=lr, lower_bound=lower_bound, upper_bound=upper_bound), extra_inputs=(r1, r2))
 
 
 register(OpDef("lamb_update_phase2", _lamb2, inputs=("weight", "g", "r1", "r2"),
+               infer=_update_infer("lamb_update_phase2", ("weight", "g", "r1", "r2"), n_extra=2),
                attrs=(_LR, _f("lower_bound", -1.0), _f("upper_bound", -1.0)), differentiable=False,
                doc="LAMB phase 2: weight -= lr * (r1/r2) * g, with r1 clipped to\n"
                    "[lower_bound, upper_bound] (ratio 1 when r1 or r2 is 0).\n\n"

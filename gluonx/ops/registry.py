@@ -197,7 +197,8 @@ class OpDef:
                  fast: Optional[Callable] = None, optional: tuple = (), saves: bool = False,
                  aux: tuple = (), infers_inputs: tuple = (), input_names: Optional[Callable] = None,
                  output_names: Optional[Callable | tuple] = None, workspace: bool = False,
-                 dynamic: bool = False, stateful: bool = False):
+                 dynamic: bool = False, stateful: bool = False, elementwise: bool = False,
+                 infer_type: Optional[Callable] = None, attr_aliases: Optional[dict] = None):
         self.name = name
         self.compute = compute
         self.inputs = tuple(inputs)
@@ -236,7 +237,16 @@ class OpDef:
         self.dynamic = dynamic or (infer is None)
         # stateful: reads or writes state outside its inputs (random draws)
         self.stateful = stateful
+        # elementwise: output 0 has input 0's shape (graph inference also
+        # goes from the output back to an unknown input, as MXNet's does)
+        self.elementwise = elementwise
+        # infer_type(a, dtypes) -> out dtypes, filling unknown input dtypes:
+        # types when shapes are unknown (default: the inputs share one dtype,
+        # the outputs take it, or the `dtype` attribute)
+        self.infer_type = infer_type
         self._attr_by_name = {a.name: a for a in self.attrs}
+        # other names callers use for an attribute (mx.nd.full(shape, val=...) for value)
+        self._attr_aliases = dict(attr_aliases or {})
         self._defaults = {a.name: a.default for a in self.attrs}
         self._required = tuple(a.name for a in self.attrs if a.default is REQUIRED)
         self._infer_index = tuple(i for i, n in enumerate(self.inputs) if n in self.infers_inputs)
@@ -267,6 +277,7 @@ class OpDef:
         ``attrs``).  Unknown names raise when `strict`, else are dropped."""
         values = dict(self._defaults)
         for key, v in raw.items():
+            key = self._attr_aliases.get(key, key)
             attr = self._attr_by_name.get(key)
             if attr is None:
                 if strict:
@@ -278,6 +289,23 @@ class OpDef:
             if values[key] is REQUIRED:
                 raise MXNetTypeError("Operator %s: missing required attribute '%s'" % (self.name, key))
         return values
+
+    def infer_dtypes(self, attrs: dict, dtypes: list, n_out: int) -> list:
+        """Output dtypes from input dtypes alone (filling unknown inputs)."""
+        if self.infer_type is not None:
+            return self.infer_type(attrs, dtypes)
+        first = next((d for d in dtypes if d is not None), None)
+        if first is None:
+            raise ShapeUnknown()
+        names = self.input_names(attrs) if not self.variadic else ()
+        for i, d in enumerate(dtypes):
+            if d is None:
+                dtypes[i] = first
+            elif i < len(names) and names[i] in self.infers_inputs and d != dtypes[0] and dtypes[0] is not None:
+                raise MXNetTypeError("Operator %s: %s has dtype %s, expected %s (the dtype of %s)"
+                                     % (self.name, names[i], d, dtypes[0], names[0]))
+        want = attrs.get("dtype") if "dtype" in self._attr_by_name else None
+        return [want if isinstance(want, str) else first] * n_out
 
     def infer_shapes(self, attrs: dict, shapes: list, dtypes: list) -> tuple[list, list]:
         """Runs the shape/dtype rule (`shapes`/`dtypes` may be completed in place)."""
@@ -318,6 +346,7 @@ class OpDef:
             if explicit is not None:
                 explicit[attr.name] = v
         for key, v in kwargs.items():
+            key = self._attr_aliases.get(key, key)
             attr = self._attr_by_name.get(key)
             if attr is None:
                 raise MXNetTypeError("Operator %s got an unexpected argument '%s'; its attributes are: %s"

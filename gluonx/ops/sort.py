@@ -56,6 +56,13 @@ def _topk_infer(a, shapes, dtypes):
     return [rshape], [a["dtype"] if ret == "indices" else dtypes[0]]
 
 
+def _topk_type(a, dtypes):
+    ret = a["ret_typ"]
+    if ret == "both":
+        return [dtypes[0], a["dtype"]]
+    return [a["dtype"] if ret == "indices" else dtypes[0]]
+
+
 def _sort_infer(a, shapes, dtypes):
     _, rshape = _topk_shapes("sort", shapes[0], a["axis"], 0, "value")
     return [rshape], [dtypes[0]]
@@ -134,7 +141,7 @@ def _topk_outputs(a):
     return {"both": ("output0", "output1"), "value": ("output0",)}.get(a["ret_typ"], ("output",))
 
 
-register(OpDef("topk", _topk, infer=_topk_infer, workspace=True,
+register(OpDef("topk", _topk, infer=_topk_infer, infer_type=_topk_type, workspace=True,
                num_outputs=lambda a: 2 if a["ret_typ"] == "both" else 1, output_names=_topk_outputs,
                attrs=(_AXIS, Attr("k", "int", 1, "How many elements (k < 1: all)."),
                       Attr("ret_typ", "str", "indices", "What to return.",

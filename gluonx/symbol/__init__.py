@@ -91,3 +91,42 @@ def _populate() -> None:
 
 
 _populate()
+
+
+# MXNet's creation functions of mx.sym: Python wrappers over the _zeros, _ones,
+# _full, _arange, _linspace and _eye operators that pass the dtype explicitly
+def zeros(shape, dtype=None, **kwargs) -> Symbol:
+    """A symbol of zeros: ``mx.sym.zeros((2, 3))``."""
+    name, attr = kwargs.pop("name", None), kwargs.pop("attr", None)
+    return _create("_zeros", (), dict(kwargs, shape=shape, dtype=dtype or "float32"), name=name, attr=attr)
+
+
+def ones(shape, dtype=None, **kwargs) -> Symbol:
+    """A symbol of ones."""
+    name, attr = kwargs.pop("name", None), kwargs.pop("attr", None)
+    return _create("_ones", (), dict(kwargs, shape=shape, dtype=dtype or "float32"), name=name, attr=attr)
+
+
+def full(shape, val, dtype=None, **kwargs) -> Symbol:
+    """A symbol filled with `val`."""
+    name, attr = kwargs.pop("name", None), kwargs.pop("attr", None)
+    return _create("_full", (), dict(kwargs, shape=shape, dtype=dtype or "float32", value=float(val)),
+                   name=name, attr=attr)
+
+
+def arange(start, stop=None, step=1.0, repeat=1, infer_range=False, name=None, dtype=None) -> Symbol:
+    """Evenly spaced values (MXNet's _arange)."""
+    return _create("_arange", (), dict(start=start, stop=stop, step=step, repeat=repeat, infer_range=infer_range,
+                                       dtype=dtype or "float32"), name=name)
+
+
+def linspace(start, stop, num, endpoint=True, name=None, dtype=None) -> Symbol:
+    """`num` evenly spaced values (MXNet's _linspace)."""
+    return _create("_linspace", (), dict(start=start, stop=stop, num=num, endpoint=endpoint,
+                                         dtype=dtype or "float32"), name=name)
+
+
+def eye(N, M=0, k=0, dtype=None, **kwargs) -> Symbol:
+    """Ones on the k-th diagonal (MXNet's _eye)."""
+    name, attr = kwargs.pop("name", None), kwargs.pop("attr", None)
+    return _create("_eye", (), dict(kwargs, N=N, M=M, k=k, dtype=dtype or "float32"), name=name, attr=attr)

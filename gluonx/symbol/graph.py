@@ -47,7 +47,7 @@ class Node:
         """Names of this node's inputs (``arg0``, ``arg1`` ... for variadic ops)."""
         if self.op is None:
             return ()
-        if self.op.variadic:
+        if self.op.variadic and self.op._input_names is None:
             return tuple("arg%d" % i for i in range(len(self.inputs)))
         return self.op.input_names(self.params)
 

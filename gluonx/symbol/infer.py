@@ -78,26 +78,33 @@ class Inference:
             if node.op is None:
                 continue
             okeys = [(id(node), i) for i in range(node.num_outputs())]
+            keys = [(id(src), i) for src, i in node.inputs]
+            if node.op.elementwise and keys and keys[0] not in self.shape and okeys[0] in self.shape:
+                self.shape[keys[0]] = self.shape[okeys[0]]      # back from the output (MXNet's rule)
+                changed = True
             if all(k in self.shape for k in okeys) and all(k in self.dtype for k in okeys):
                 continue
-            keys = [(id(src), i) for src, i in node.inputs]
             shapes = [self.shape.get(k) for k in keys]
             dtypes = [self.dtype.get(k) for k in keys]
             names = node.input_names()
             inferable = set(node.op.infers_inputs)
-            if (not with_shapes or node.op.infer is None
-                    or any(s is None and (i >= len(names) or names[i] not in inferable)
-                           for i, s in enumerate(shapes))):
+            missing = [i for i, s in enumerate(shapes)
+                       if s is None and (i >= len(names) or names[i] not in inferable)]
+            if (not with_shapes or node.op.infer is None or missing
+                    or (shapes and all(s is None for s in shapes))):
                 changed |= self._dtype_only(node, keys, dtypes, okeys)
                 continue
-            # unknown data dtypes default to float32 (as MXNet's shape inference does)
+            # an unknown dtype of a known array: the node's first known one (float32 if none),
+            # since shape inference does not decide types (as in MXNet)
+            default = next((d for d in dtypes if d is not None), "float32")
             for i, d in enumerate(dtypes):
-                if d is None and (i >= len(names) or names[i] not in inferable):
-                    dtypes[i] = "float32"
+                if d is None and (shapes[i] is not None or i >= len(names) or names[i] not in inferable):
+                    dtypes[i] = default
             before = list(shapes)
             try:
                 oshapes, odtypes = node.op.infer(node.params, shapes, dtypes)
             except ShapeUnknown:
+                changed |= self._dtype_only(node, keys, [self.dtype.get(k) for k in keys], okeys)
                 continue
             except MXNetError as e:
                 raise type(e)("Error in operator %s: %s" % (node.name, e)) from None
@@ -124,20 +131,20 @@ class Inference:
         return changed
 
     def _dtype_only(self, node, keys, dtypes, okeys) -> bool:
-        """Types without shapes: an explicit ``dtype`` attribute, else the first known input's."""
-        changed = False
-        first = next((d for d in dtypes if d is not None), None)
-        if first is None:
+        """Types without shapes, from the op's type rule (OpDef.infer_dtypes)."""
+        if all(k in self.dtype for k in okeys) and all(d is not None for d in dtypes):
             return False
-        for k in keys:
-            if k not in self.dtype:
-                self.dtype[k] = first
-                changed = True
-        want = node.params.get("dtype") if node.params else None
-        out = want if isinstance(want, str) else first
-        for k in okeys:
-            if k not in self.dtype:
-                self.dtype[k] = out
+        dtypes = list(dtypes)
+        try:
+            out = node.op.infer_dtypes(node.params, dtypes, len(okeys))
+        except ShapeUnknown:
+            return False
+        except MXNetError as e:
+            raise type(e)("Error in operator %s: %s" % (node.name, e)) from None
+        changed = False
+        for k, d in list(zip(keys, dtypes)) + list(zip(okeys, out)):
+            if k not in self.dtype and d is not None:
+                self.dtype[k] = d
                 changed = True
         return changed
 

@@ -25,8 +25,21 @@ from gluonx.symbol.graph import HIDDEN_KEYS, Node, topo_order
 from gluonx.symbol.mxnet_names import MXNET_NAME
 
 MXNET_VERSION = 10901
-# Outputs MXNet counts in node_row_ptr beyond the visible ones.
-_MXNET_OUTPUTS = {"BatchNorm": 3, "Dropout": 2, "LayerNorm": 3, "InstanceNorm": 3, "sort": 2, "topk": 2}
+# Outputs MXNet counts in node_row_ptr beyond the visible ones (max Pooling's
+# workspace is that of MXNet's oneDNN builds, the pip wheels).
+_MXNET_OUTPUTS = {"BatchNorm": 3, "Dropout": 2, "LayerNorm": 3, "InstanceNorm": 3, "sort": 2,
+                  "GroupNorm": 3, "L2Normalization": 2, "LRN": 2, "CTCLoss": 2}
+
+
+def _mxnet_outputs(node, op_name: str) -> int:
+    n = node.num_outputs()
+    if op_name == "topk":
+        return 2 if node.params.get("ret_typ") in ("value", "both") else n
+    if op_name == "Pooling":
+        p = node.params
+        max_ws = p.get("pool_type", "max") == "max" and p.get("kernel") and (p.get("layout") or "NC").startswith("NC")
+        return 2 if max_ws else n
+    return max(n, _MXNET_OUTPUTS.get(op_name, 0))
 
 
 def mxnet_op_name(op) -> str:
@@ -74,7 +87,7 @@ def to_json(sym) -> str:
             op_name, nout = "null", 1
         else:
             op_name = mxnet_op_name(node.op)
-            nout = max(node.num_outputs(), _MXNET_OUTPUTS.get(op_name, 0))
+            nout = _mxnet_outputs(node, op_name)
         row_ptr.append(row_ptr[-1] + nout)
         aux = set(node.aux_inputs())
         entries = [("[%d, %d, %d]" % (index[id(src)], k, 1 if j in aux else 0))

@@ -455,7 +455,8 @@ def Group(symbols) -> Symbol:
 
 
 # Attributes MXNet sets on variables it makes for an operator's missing inputs.
-_INPUT_INIT = {("BatchNorm", "moving_mean"): '["zero", {}]', ("BatchNorm", "moving_var"): '["one", {}]'}
+_INPUT_INIT = {("BatchNorm", "moving_mean"): '["zero", {}]', ("BatchNorm", "moving_var"): '["one", {}]',
+               ("LeakyReLU", "gamma"): '["Constant", {"value": 0.25}]'}
 
 
 def create(fname: str, args=(), kwargs: Optional[dict] = None, name: Optional[str] = None,

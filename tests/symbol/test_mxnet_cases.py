@@ -13,6 +13,19 @@ import gluonx as mx
 DATA = os.path.join(os.path.dirname(__file__), "..", "data", "symbol")
 CASES = json.load(open(os.path.join(DATA, "symbol_cases.json")))["cases"]
 
+# Where gluonx deliberately differs from MXNet 1.9.1 (README "Differences").
+DIFFERENCES = {
+    # MXNet never checks that a reshape keeps the size: (2, 3, 4, 5) with shape=(7, -1) gives (7, 17)
+    "shape_reshape_bad_size": "gluonx rejects a reshape that changes the number of elements",
+    # MXNet raises on data (4, 0); gluonx leaves a partly known data shape unknown
+    "shape_fc_backward_batch_known": "partly known data shapes stay unknown, (None, None, None)",
+}
+
+
+# MXNet operators gluonx does not have yet (they come with the operator issue)
+MISSING_OPS = [n for n in ("LinearRegressionOutput", "add_n", "SequenceMask", "smooth_l1", "shape_array", "diag",
+                           "identity") if not hasattr(mx.sym, n)]
+
 
 def build(case):
     with mx.name.NameManager():
@@ -40,6 +53,11 @@ def _check_call(expected, fn):
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_case(case):
+    if case["name"] in DIFFERENCES:
+        pytest.skip(DIFFERENCES[case["name"]])
+    missing = [n for n in MISSING_OPS if "mx.sym.%s(" % n in case["code"]]
+    if missing:
+        pytest.skip("operator %s is not in gluonx yet" % missing)
     r = case["results"]
     if "build" in r:
         _check_call(r["build"], lambda: build(case))

@@ -20,6 +20,7 @@ from numbers import Number
 from gluonx.base import MXNetValueError
 from gluonx.gluon.block import HybridBlock
 from gluonx.gluon.nn.activations import Activation
+from gluonx.ops.nn_conv import conv_weight_shape
 
 __all__ = ["Conv1D", "Conv2D", "Conv3D",
            "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose",
@@ -91,15 +92,8 @@ class _Conv(HybridBlock):
                 self.act = None
 
     def _weight_shape(self, in_channels):
-        k = self._kwargs["kernel"]
-        groups = self._kwargs["num_group"]
-        if self._op_name == "Convolution":
-            outer, inner = self._channels, in_channels // groups
-        else:
-            outer, inner = in_channels, self._channels // groups
-        if self._channel_last:
-            return (outer,) + tuple(k) + (inner,)
-        return (outer, inner) + tuple(k)
+        return conv_weight_shape(in_channels, self._channels, self._kwargs["num_group"], self._kwargs["kernel"],
+                                 transposed=self._op_name != "Convolution", layout=self._kwargs["layout"])
 
     def infer_shape(self, x, *args):
         layout = self._kwargs["layout"]
