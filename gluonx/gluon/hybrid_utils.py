@@ -55,13 +55,14 @@ def regroup(args, fmt):
 def _user_frame(tb) -> str:
     """file:line of the innermost frame outside gluonx (the user's code)."""
     pkg = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    where = None
+    user = forward = None
     for frame in traceback.extract_tb(tb):
+        where = "%s:%d%s" % (frame.filename, frame.lineno, " (%s)" % frame.line.strip() if frame.line else "")
         if not os.path.abspath(frame.filename).startswith(pkg + os.sep):
-            where = "%s:%d" % (frame.filename, frame.lineno)
-            if frame.line:
-                where += " (%s)" % frame.line.strip()
-    return where or "?"
+            user = where
+        if frame.name == "hybrid_forward":
+            forward = where
+    return user or forward or "?"
 
 
 def trace_block(block, fn, *args, **kwargs):

@@ -49,13 +49,13 @@ _POOL_TYPES = {"max": 0, "avg": 1, "sum": 2, "lp": 3}
 
 def spatial_rank(opname: str, dshape: tuple, layout, pooling: bool = False) -> int:
     """The number of spatial axes (1, 2 or 3) of data in `layout` (None:
-    channel-first).  As in MXNet, NWC is a layout of Pooling only."""
+    channel-first).  NWC convolutions run too (MXNet has them for Pooling only)."""
     ndim = len(dshape)
     if ndim < 3 or ndim > 5:
         raise MXNetValueError("Operator %s: data must be 3-D (N, C, W), 4-D (N, C, H, W) or 5-D "
                               "(N, C, D, H, W), got shape %s" % (opname, tuple(dshape)))
     nsp = ndim - 2
-    valid = (_CHANNEL_FIRST[nsp],) + ((_CHANNEL_LAST[nsp],) if pooling or nsp > 1 else ())
+    valid = (_CHANNEL_FIRST[nsp], _CHANNEL_LAST[nsp])
     if layout is not None and layout not in valid:
         raise MXNetValueError("Operator %s: layout %r does not fit %d-D data %s (expected %s)"
                               % (opname, layout, ndim, tuple(dshape), " or ".join(valid)))

@@ -308,9 +308,9 @@ def test_errors():
             kernel=(3, 3))
     _raises(ValueError, "Pooling", [(1, 3, 5, 5)], f[:1], "exceeds input", kernel=(7, 2))
     _raises(ValueError, "Pooling", [(1, 3, 5, 5)], f[:1], "layout", kernel=(2, 2), layout="NCW")
-    # MXNet has no NWC Convolution
+    # a layout of the wrong rank (MXNet has no NWC Convolution; gluonx has, for Conv1D(layout='NWC'))
     _raises(ValueError, "Convolution", [(1, 5, 3), None, None], f, "layout", kernel=(3,), num_filter=2,
-            layout="NWC")
+            layout="NHWC")
     _raises(ValueError, "Convolution", [(1, 5, 5, 3), (4, 3, 3, 2), None], f, "layout NHWC", kernel=(3, 3),
             num_filter=4, layout="NHWC")
     _raises(ValueError, "_backward_pooling", [(1, 3, 2, 2), (1, 3, 5, 5), (1, 3, 3, 3)], f, "pooled shape",

@@ -47,16 +47,6 @@ def _check_layout(layout, allowed, what):
         raise MXNetValueError("Only %s layouts are valid for %s, got %r" % (" and ".join(allowed), what, layout))
 
 
-def _to_channel_first(F, x):
-    nd = len(x.shape)
-    return F.transpose(x, axes=(0, nd - 1) + tuple(range(1, nd - 1)))
-
-
-def _to_channel_last(F, x):
-    nd = len(x.shape)
-    return F.transpose(x, axes=(0,) + tuple(range(2, nd)) + (1,))
-
-
 class _Conv(HybridBlock):
     """Shared implementation of the (transposed) convolution layers."""
 
@@ -95,31 +85,12 @@ class _Conv(HybridBlock):
         return conv_weight_shape(in_channels, self._channels, self._kwargs["num_group"], self._kwargs["kernel"],
                                  transposed=self._op_name != "Convolution", layout=self._kwargs["layout"])
 
-    def infer_shape(self, x, *args):
-        layout = self._kwargs["layout"]
-        if len(x.shape) != len(layout):
-            raise MXNetValueError("%s: expected %d-D input in layout %s, got shape %s"
-                                  % (self.name, len(layout), layout, x.shape))
-        in_channels = x.shape[layout.find("C")]
-        groups = self._kwargs["num_group"]
-        if in_channels % groups:
-            raise MXNetValueError("%s: input channels (%d) must be divisible by groups (%d)"
-                                  % (self.name, in_channels, groups))
-        self.weight.shape = self._weight_shape(in_channels)
-
     def hybrid_forward(self, F, x, weight, bias=None):
         op = getattr(F, self._op_name)
-        kwargs = dict(self._kwargs)
-        if self._channel_last:
-            kwargs["layout"] = None
-            x = _to_channel_first(F, x)
-            weight = _to_channel_first(F, weight)
         if bias is None:
-            act = op(x, weight, **kwargs)
+            act = op(x, weight, name="fwd", **self._kwargs)
         else:
-            act = op(x, weight, bias, **kwargs)
-        if self._channel_last:
-            act = _to_channel_last(F, act)
+            act = op(x, weight, bias, name="fwd", **self._kwargs)
         if self.act is not None:
             act = self.act(act)
         return act
@@ -216,10 +187,7 @@ class _Pooling(HybridBlock):
         return "pool"
 
     def hybrid_forward(self, F, x):
-        if self._channel_last:
-            kwargs = dict(self._kwargs, layout=None)
-            return _to_channel_last(F, F.Pooling(_to_channel_first(F, x), **kwargs))
-        return F.Pooling(x, **self._kwargs)
+        return F.Pooling(x, name="fwd", **self._kwargs)
 
     def __repr__(self):
         s = "{name}(size={kernel}, stride={stride}, padding={pad}, ceil_mode={ceil_mode}"

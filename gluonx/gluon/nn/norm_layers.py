@@ -37,7 +37,7 @@ class Dropout(HybridBlock):
 
     def hybrid_forward(self, F, x):
         if self._rate > 0:
-            return F.Dropout(x, p=self._rate, axes=self._axes, cudnn_off=False)
+            return F.Dropout(x, p=self._rate, axes=self._axes, name="fwd", cudnn_off=False)
         return x * 1
 
     def __repr__(self):
@@ -65,24 +65,13 @@ class _BatchNorm(HybridBlock):
                                            init=running_variance_initializer, allow_deferred_init=True,
                                            differentiable=False)
 
-    def infer_shape(self, x, *args):
-        # what the BatchNorm op's shape rule infers for these four inputs (gluonx/ops/nn_norm.py;
-        # tests/ops/test_infer_nn_norm.py checks they agree); goes once deferred initialization
-        # uses symbolic inference
-        axis = self._kwargs["axis"]
-        if not -len(x.shape) <= axis < len(x.shape):
-            raise MXNetValueError("%s: axis %d out of range for input shape %s" % (self.name, axis, x.shape))
-        c = x.shape[axis]
-        for p in (self.gamma, self.beta, self.running_mean, self.running_var):
-            p.shape = (c,)
-
     def cast(self, dtype):
         if np.dtype(dtype).name == "float16":
             dtype = "float32"
         super().cast(dtype)
 
     def hybrid_forward(self, F, x, gamma, beta, running_mean, running_var):
-        out = F.BatchNorm(x, gamma, beta, running_mean, running_var, **self._kwargs)
+        out = F.BatchNorm(x, gamma, beta, running_mean, running_var, name="fwd", **self._kwargs)
         if self.fuse_relu:
             out = F.relu(out)
         return out
@@ -138,7 +127,7 @@ class Embedding(HybridBlock):
                                       dtype=dtype, allow_deferred_init=True, grad_stype=grad_stype)
 
     def hybrid_forward(self, F, x, weight):
-        return F.Embedding(x, weight, **self._kwargs)
+        return F.Embedding(x, weight, name="fwd", **self._kwargs)
 
     def __repr__(self):
         return "{block_name}({input_dim} -> {output_dim}, {dtype})".format(
@@ -153,16 +142,6 @@ class _AxisNorm(HybridBlock):
                                      init=gamma_initializer, allow_deferred_init=True)
         self.beta = self.params.get("beta", grad_req="write" if center else "null", shape=shape,
                                     init=beta_initializer, allow_deferred_init=True)
-
-    def infer_shape(self, x, *args):
-        # what the LayerNorm / InstanceNorm shape rules infer (InstanceNorm sees `axis` swapped to 1);
-        # goes once deferred initialization uses symbolic inference
-        axis = self._axis
-        if not -len(x.shape) <= axis < len(x.shape):
-            raise MXNetValueError("%s: axis %d out of range for input shape %s" % (self.name, axis, x.shape))
-        c = x.shape[axis]
-        self.gamma.shape = (c,)
-        self.beta.shape = (c,)
 
     def __repr__(self):
         s = "{name}({content}"
@@ -185,7 +164,7 @@ class InstanceNorm(_AxisNorm):
 
     def hybrid_forward(self, F, x, gamma, beta):
         if self._axis == 1:
-            return F.InstanceNorm(x, gamma, beta, eps=self._epsilon)
+            return F.InstanceNorm(x, gamma, beta, name="fwd", eps=self._epsilon)
         x = x.swapaxes(1, self._axis)
         return F.InstanceNorm(x, gamma, beta, eps=self._epsilon).swapaxes(1, self._axis)
 
@@ -204,7 +183,7 @@ class LayerNorm(_AxisNorm):
         self._make_params((in_channels,), center, scale, beta_initializer, gamma_initializer)
 
     def hybrid_forward(self, F, data, gamma, beta):
-        return F.LayerNorm(data, gamma=gamma, beta=beta, axis=self._axis, eps=self._epsilon)
+        return F.LayerNorm(data, gamma=gamma, beta=beta, axis=self._axis, eps=self._epsilon, name="fwd")
 
 
 class GroupNorm(HybridBlock):
@@ -225,7 +204,8 @@ class GroupNorm(HybridBlock):
                                     init=beta_initializer, allow_deferred_init=True)
 
     def hybrid_forward(self, F, data, gamma, beta):
-        return F.GroupNorm(data, gamma=gamma, beta=beta, num_groups=self._num_groups, eps=self._epsilon)
+        return F.GroupNorm(data, gamma=gamma, beta=beta, num_groups=self._num_groups, eps=self._epsilon,
+                           name="fwd")
 
     def __repr__(self):
         return "{name}({content})".format(name=self.__class__.__name__, content=_kw_repr(self._kwargs))
