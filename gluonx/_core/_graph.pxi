@@ -17,6 +17,7 @@
 
 from libc.stdlib cimport malloc, free as c_free
 from libc.stdint cimport uintptr_t
+from weakref import ref as weakref_ref
 
 # Fake addresses live above the 47-bit user address space: never dereferenced.
 cdef uintptr_t FAKE_BASE = (<uintptr_t>1) << 48
@@ -46,11 +47,13 @@ cdef class Capture:
     cdef public list launches
     cdef public list allocs
     cdef public dict externals
+    cdef list arrays          # weak references to every array with a fake address
 
     def __init__(self):
         self.launches = []
         self.allocs = []
         self.externals = {}
+        self.arrays = []
 
 
 def capture_begin(Capture c):
@@ -64,10 +67,30 @@ def capture_begin(Capture c):
 
 
 def capture_end():
+    """Ends the dry run.  Arrays it made that are still referenced (by a
+    traceback, say) become empty, so nothing reads their fake addresses."""
     global g_capturing, g_dry, g_capture
+    cdef NDArray a
+    cap = g_capture
     g_capturing = False
     g_dry = False
     g_capture = None
+    if cap is not None:
+        for ref in (<Capture>cap).arrays:
+            obj = ref()
+            if obj is not None:
+                a = <NDArray>obj
+                a._ndim = 1
+                a._shape[0] = 0
+                a._strides[0] = 1
+                a._size = 0
+                a._contig = True
+        (<Capture>cap).arrays = []
+
+
+cdef inline void track_fake(NDArray a):
+    if g_capture is not None:
+        (<Capture>g_capture).arrays.append(weakref_ref(a))
 
 
 def is_capturing() -> bool:

@@ -169,6 +169,7 @@ cdef NDArray new_array(int ndim, const int64_t *shape, int dtype, int dev_type, 
     nbytes = <size_t>size * ITEMSIZE[dtype]
     if g_dry:                  # a graph capture's dry run: an address, no memory
         a._data = fake_alloc(nbytes)
+        track_fake(a)
         return a
     cdef void *p = acquire_memory(nbytes, dev_type, dev_id, keep)
     a._data = <char *>p
@@ -199,6 +200,8 @@ cdef NDArray new_view(NDArray base, int ndim, const int64_t *shape, const int64_
     v._data = data
     v._base = base._base if (base._base is not None and base._alloc_ptr == NULL) else base
     v._contig = compute_contig(v)
+    if g_dry and <uintptr_t>data >= FAKE_BASE:
+        track_fake(v)
     return v
 
 

@@ -40,6 +40,8 @@ def interpret(order: list, heads: list, env: dict) -> list:
                 raise MXNetValueError("graph input '%s' has no value" % node.name) from None
             continue
         ins = [vals[id(src)][i] for src, i in node.inputs]
+        if len(ins) != len(node.op.inputs) and not node.op.variadic:
+            ins = [ins[k] if k is not None else None for k in node.op_slots()]
         try:
             out = node.op.invoke(ins, node.params)
         except _c.CaptureAbort:
@@ -52,6 +54,18 @@ def interpret(order: list, heads: list, env: dict) -> list:
             if remaining[id(src)] == 0 and id(src) not in keep:
                 vals.pop(id(src), None)
     return [vals[id(n)][i] for n, i in heads]
+
+
+class ResultSpec:
+    """Address, shape, strides and dtype of a dry run's result array."""
+
+    __slots__ = ("_data_ptr", "shape", "strides", "dtype")
+
+    def __init__(self, arr):
+        self._data_ptr = arr._data_ptr
+        self.shape = arr.shape
+        self.strides = arr.strides
+        self.dtype = arr.dtype
 
 
 class _Compiled:
@@ -111,6 +125,9 @@ class CachedGraph:
                 got = _c.run_backward(list(outs), heads, False, False, wrt)
                 it = iter(got)
                 gouts = [self._owned(next(it), cap) if g else None for g in grads]
+            # what the plan needs of the results, read before capture_end empties them
+            outs = [ResultSpec(o) for o in outs]
+            gouts = [ResultSpec(g) if g is not None else None for g in gouts]
         finally:
             _c.capture_end()
             _c.set_state(*state)

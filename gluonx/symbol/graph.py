@@ -51,6 +51,16 @@ class Node:
             return tuple("arg%d" % i for i in range(len(self.inputs)))
         return self.op.input_names(self.params)
 
+    def op_slots(self) -> list:
+        """For each of the operator's declared inputs, the index into
+        self.inputs that feeds it, or None when the attributes leave it out
+        (FullyConnected's bias with no_bias=True)."""
+        if self.op is None or self.op.variadic:
+            return list(range(len(self.inputs)))
+        present = self.input_names()
+        pos = {n: i for i, n in enumerate(present)}
+        return [pos.get(n) for n in self.op.inputs]
+
     def output_names(self) -> tuple:
         if self.op is None:
             return (self.name,)

@@ -84,14 +84,18 @@ class Inference:
                 changed = True
             if all(k in self.shape for k in okeys) and all(k in self.dtype for k in okeys):
                 continue
-            shapes = [self.shape.get(k) for k in keys]
-            dtypes = [self.dtype.get(k) for k in keys]
-            names = node.input_names()
+            slots = node.op_slots()
+            if len(slots) != len(keys) or any(k is None for k in slots):
+                keys = [keys[k] if k is not None else None for k in slots]   # the op's full input list
+            shapes = [self.shape.get(k) if k is not None else None for k in keys]
+            dtypes = [self.dtype.get(k) if k is not None else None for k in keys]
+            names = node.op.inputs if not node.op.variadic else node.input_names()
             inferable = set(node.op.infers_inputs)
             missing = [i for i, s in enumerate(shapes)
-                       if s is None and (i >= len(names) or names[i] not in inferable)]
+                       if s is None and keys[i] is not None and (i >= len(names) or names[i] not in inferable)]
+            present = [s for s, k in zip(shapes, keys) if k is not None]
             if (not with_shapes or node.op.infer is None or missing
-                    or (shapes and all(s is None for s in shapes))):
+                    or (present and all(s is None for s in present))):
                 changed |= self._dtype_only(node, keys, dtypes, okeys)
                 continue
             # an unknown dtype of a known array: the node's first known one (float32 if none),
@@ -109,8 +113,10 @@ class Inference:
             except MXNetError as e:
                 raise type(e)("Error in operator %s: %s" % (node.name, e)) from None
             for i, k in enumerate(keys):
+                if k is None:
+                    continue
                 if before[i] is None and shapes[i] is not None:
-                    src = node.inputs[i][0]
+                    src = node.inputs[slots[i]][0]
                     part = self.partial.get(id(src))
                     if part is not None and not _compatible(part, shapes[i]):
                         raise MXNetError("Error in operator %s: Shape inconsistent, Provided = %s, inferred "
@@ -132,7 +138,7 @@ class Inference:
 
     def _dtype_only(self, node, keys, dtypes, okeys) -> bool:
         """Types without shapes, from the op's type rule (OpDef.infer_dtypes)."""
-        if all(k in self.dtype for k in okeys) and all(d is not None for d in dtypes):
+        if all(k in self.dtype for k in okeys) and all(d is not None for k, d in zip(keys, dtypes) if k):
             return False
         dtypes = list(dtypes)
         try:
@@ -143,7 +149,7 @@ class Inference:
             raise type(e)("Error in operator %s: %s" % (node.name, e)) from None
         changed = False
         for k, d in list(zip(keys, dtypes)) + list(zip(okeys, out)):
-            if k not in self.dtype and d is not None:
+            if k is not None and k not in self.dtype and d is not None:
                 self.dtype[k] = d
                 changed = True
         return changed

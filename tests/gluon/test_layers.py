@@ -30,9 +30,13 @@ def _build(name, ctor, kind):
     return layer, ref
 
 
+@pytest.mark.parametrize("hybrid", [None, "graph", "static_alloc"])
 @pytest.mark.parametrize("name,ctor,shape,mode,kind", CASES, ids=[c[0] for c in CASES])
-def test_against_mxnet(name, ctor, shape, mode, kind):
+def test_against_mxnet(name, ctor, shape, mode, kind, hybrid):
+    """Eager, and hybridized (compiled graph, with and without static_alloc)."""
     layer, ref = _build(name, ctor, kind)
+    if hybrid:
+        layer.hybridize(static_alloc=hybrid == "static_alloc")
     x = mx.nd.array(ref["x"])
     params = layer.collect_params()
     if mode == "train":
