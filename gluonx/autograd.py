@@ -165,10 +165,21 @@ def grad(heads, variables, head_grads=None, retain_graph: Optional[bool] = None,
     return out
 
 
+# gluonx.symbol (a floor above) installs how a recorded history becomes a Symbol
+_tape_to_symbol = None
+
+
 def get_symbol(x):
-    """The recorded graph as a Symbol: arrives with the Symbol API."""
-    raise MXNetNotImplementedError("autograd.get_symbol needs gluonx's Symbol API, which is not "
-                                   "implemented yet")
+    """The history recorded for `x` inside ``record()``, as a Symbol.
+
+    >>> x = mx.nd.ones((2,)); x.attach_grad()
+    >>> with mx.autograd.record():
+    ...     y = mx.nd.relu(x * 2)
+    >>> mx.autograd.get_symbol(y).tojson()  # doctest: +SKIP
+    """
+    if _tape_to_symbol is None:
+        raise MXNetNotImplementedError("autograd.get_symbol needs gluonx.symbol, which is not imported")
+    return _tape_to_symbol(x)
 
 
 class Function:

@@ -487,3 +487,30 @@ def _run_backward(list heads, list head_grads, bint retain_graph, bint create_gr
             if info.node is not None:
                 info.node.free()
     return None
+
+
+def link_copy(NDArray v, NDArray src):
+    """Makes leaf `v`, whose uses are already on the tape, the output of a
+    recorded copy of `src`: gradients that reach v continue into src.  (A
+    compiled graph's higher-order gradients run its operators on such
+    stand-ins.)"""
+    cdef AGInfo info = <AGInfo>v._ag
+    cdef AGInfo parent = <AGInfo>src._ag if src._ag is not None else None
+    cdef Node node
+    if info is None:
+        raise MXNetError("link_copy: the array has no autograd state")
+    if parent is not None and parent.leaf and parent.grad_req == "null" and not parent.torch:
+        parent = None
+    node = Node.__new__(Node)
+    node.op = "_copy"
+    node.rule = _rule_lookup("_copy") if _rule_lookup is not None else None
+    node.inputs = (src,)
+    node.parents = (parent,)
+    node.attrs = None
+    node.outputs = (detached(v),)
+    node.out_infos = (info,)
+    info.leaf = False
+    info.grad = None
+    info.grad_req = "write"
+    info.node = node
+    info.index = 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from gluonx._core import ndarray as _c
 from gluonx.ops.gradutil import gather_grad
-from gluonx.ops.registry import all_ops
+from gluonx.ops.registry import all_ops, defgrad
 
 
 def _getitem_grad(node, dy):
@@ -17,6 +17,7 @@ def _reshape_view_grad(node, dy):
     return (dy.reshape(node.inputs[0].shape),)
 
 
+@defgrad("_copy")
 def _copy_grad(node, dy):
     return (dy,)
 
@@ -24,7 +25,6 @@ def _copy_grad(node, dy):
 _CORE_RULES = {
     "_getitem": _getitem_grad,
     "_reshape_view": _reshape_view_grad,
-    "_copy": _copy_grad,
 }
 
 

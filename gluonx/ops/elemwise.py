@@ -346,6 +346,13 @@ def _stop_gradient(data, out):
     _c.copyto(out, data, "stop_gradient")
 
 
+def _copy_op(data, out):
+    _c.copyto(out, data, "_copy")
+
+
+register(OpDef("_copy", _copy_op, infer=same, elementwise=True, aliases=("identity",),
+               doc="A copy of `data` (NDArray.copy as an operator).\n\n>>> mx.nd.identity(mx.nd.ones(2))"))
+
 register(OpDef("stop_gradient", _stop_gradient, infer=same, elementwise=True, aliases=("BlockGrad",), differentiable=False,
                doc="A copy of `data` through which no gradient flows.\n\n"
                    ">>> y = mx.nd.stop_gradient(x)  # y is a constant for autograd"))

@@ -21,8 +21,12 @@ from gluonx.ops.registry import all_ops as _all_ops
 from gluonx.symbol.symbol import Symbol, var, Variable, Group, create as _create
 from gluonx.symbol.json_io import load, from_json as _from_json
 from gluonx.symbol import symbol  # noqa: F401  (mx.symbol.symbol.Symbol, as GluonCV imports it)
+from gluonx.symbol.trace import trace, tape_symbol as _tape_symbol
+from gluonx import autograd as _autograd
 
-__all__ = ["Symbol", "var", "Variable", "Group", "load", "load_json"]
+_autograd._tape_to_symbol = _tape_symbol
+
+__all__ = ["Symbol", "var", "Variable", "Group", "load", "load_json", "trace"]
 
 random = _types.ModuleType("gluonx.symbol.random", "Random sampling operators (``mx.sym.random``).")
 linalg = _types.ModuleType("gluonx.symbol.linalg", "Linear-algebra operators (``mx.sym.linalg``).")

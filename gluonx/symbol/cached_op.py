@@ -228,7 +228,9 @@ class CachedGraph:
         _c.record_op("_CachedOp", tuple(arrays), tuple(outs), None, rule)
 
     def _eager_grads(self, arrays, ograds, mask):
-        """Gradients by running the operators eagerly under the tape (higher order)."""
+        """Gradients by running the operators eagerly under the tape, on
+        stand-ins of the inputs that are then linked to them, so that the
+        gradients are differentiable again (create_graph)."""
         vars_ = [a.detach() for a in arrays]
         for v, m in zip(vars_, mask):
             if m:
@@ -237,6 +239,9 @@ class CachedGraph:
         outs = interpret(self.order, self.heads, env)
         wrt = [v for v, m in zip(vars_, mask) if m]
         got = _c.run_backward(list(outs), list(ograds), True, True, wrt)
+        for v, a, m in zip(vars_, arrays, mask):
+            if m:
+                _c.link_copy(v, a)
         it = iter(got)
         return tuple(next(it) if m else None for m in mask)
 

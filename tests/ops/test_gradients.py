@@ -66,6 +66,7 @@ CASES = {
     "_power": (nd._power, [POS, ANY]), "_mod": (nd._mod, [U(0.1, 0.9), U(1.5, 2)]),
     "_maximum": (nd._maximum, [ANY, ANY]), "_minimum": (nd._minimum, [ANY, ANY]),
     "_hypot": (nd._hypot, [POS, POS]),
+    "_copy": (nd.identity, [ANY]),
     # array (op) scalar, as Symbol arithmetic records it
     "_plus_scalar": (lambda x: nd._plus_scalar(x, scalar=1.5), [ANY]),
     "_minus_scalar": (lambda x: nd._minus_scalar(x, scalar=1.5), [ANY]),
