@@ -302,8 +302,8 @@ def test_head_gradient_shape_mismatch():
     assert isinstance(e.value, MXNetError) and "(3,)" in str(e.value)
 
 
-def test_get_symbol_says_not_yet():
-    with pytest.raises(NotImplementedError):
+def test_get_symbol_of_an_unrecorded_array_is_a_clear_error():
+    with pytest.raises(mx.base.MXNetError, match="record"):
         autograd.get_symbol(mx.nd.ones((1,)))
 
 
