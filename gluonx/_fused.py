@@ -212,6 +212,7 @@ class FusedProgram:
         reg = {i: i for i in range(n_in)}
         free = set(range(n_in, MAX_REGS)) | {i for i in range(n_in) if i not in last_use}
         out = []
+        prev = None  # register written by the previous instruction
         for pos, j in enumerate(order):
             op, a, b, imm, imm2 = ins[j]
             ra = reg[a] if a is not None else 0
@@ -222,13 +223,16 @@ class FusedProgram:
                     free.add(reg[v])
                     released.append(reg[v])
             if released:
-                dst = released[0]          # in place: the freed operand's buffer is hot
+                # in place, on the chain's register if it is free: the buffer is
+                # hot, and the kernel runs op+relu and mul+add chains as one loop
+                dst = prev if prev in released else released[0]
             elif free:
                 dst = min(free)
             else:
                 raise ValueError("FusedProgram: the program needs more than %d registers" % MAX_REGS)
             free.discard(dst)
             reg[n_in + j] = dst
+            prev = dst
             if op not in _READS_B:
                 rb = -1
             out.append((op, dst, ra, rb, imm, imm2))

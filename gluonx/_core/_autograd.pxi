@@ -332,6 +332,20 @@ cdef int check_grad_shape(NDArray g, object target, str what, int index=-1) exce
 
 
 cdef bint g_retain_graph = False    # of the backward pass running now
+cdef bint g_writes_leaves = False   # the running backward ends by writing the leaves' .grad
+
+
+def free_grad_buffer(NDArray x):
+    """The .grad buffer of leaf x when the running backward pass will write
+    x's gradient there and nothing was accumulated for x yet, else None: a
+    rule may then compute x's gradient straight into it."""
+    cdef AGInfo info
+    if not g_writes_leaves or x._ag is None:
+        return None
+    info = <AGInfo>x._ag
+    if info.leaf and info.grad_req == "write" and info.grad is not None and info.acc is None:
+        return info.grad
+    return None
 
 
 def backward_retains_graph() -> bool:
@@ -358,13 +372,14 @@ def run_backward(list heads, list head_grads, bint retain_graph, bint create_gra
                  list variables=None):
     """The backward pass.  With `variables` (autograd.grad) returns their
     gradients instead of writing the leaves' .grad buffers."""
-    global g_retain_graph
-    outer_retain = g_retain_graph
+    global g_retain_graph, g_writes_leaves
+    outer = (g_retain_graph, g_writes_leaves)
     g_retain_graph = retain_graph
+    g_writes_leaves = variables is None
     try:
         return _run_backward(heads, head_grads, retain_graph, create_graph, variables)
     finally:
-        g_retain_graph = outer_retain
+        g_retain_graph, g_writes_leaves = outer
 
 
 def _run_backward(list heads, list head_grads, bint retain_graph, bint create_graph,
@@ -479,7 +494,7 @@ def _run_backward(list heads, list head_grads, bint retain_graph, bint create_gr
             info.grad = g_obj
         elif info.grad_req == "add":
             copy_into(<NDArray>info.grad, <NDArray>(info.grad + g_obj), "backward")
-        else:
+        elif (<NDArray>g_obj)._data != (<NDArray>info.grad)._data:   # (a rule may have written it there)
             copy_into(<NDArray>info.grad, <NDArray>g_obj, "backward")
         info.fresh = True
     if not retain_graph:

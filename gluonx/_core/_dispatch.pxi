@@ -78,6 +78,7 @@ cdef int call_c_kernel(gx_kernel_fn fn, int dev_type, int dev_id,
     cdef gx_scratch_list scratch
     cdef int status
     scratch.count = 0
+    scratch.use_arena = 0
     ctx.abi_version = GX_ABI_VERSION
     ctx.device_type = dev_type
     ctx.device_id = dev_id

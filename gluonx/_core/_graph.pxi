@@ -184,6 +184,8 @@ cdef class Program:
     cdef public int nslots
     cdef list keep             # attribute bytes (their buffers are referenced)
     cdef public list names     # op name per launch
+    cdef object workspace      # the kernels' scratch memory, one block for every launch
+    cdef public size_t workspace_need
 
     def __cinit__(self):
         self.launches = NULL
@@ -258,7 +260,9 @@ cdef class Program:
 
     def run(self, list bases, int begin=0, int end=-1):
         """Replays launches [begin, end) with tensor data at bases[slot] +
-        offset; a base is an NDArray (its data) or an address."""
+        offset; a base is an NDArray (its data) or an address.  Kernels take
+        their scratch from one workspace block, sized by what they asked for
+        (the first run measures it); not for two threads at once."""
         cdef char **base
         cdef int i, k, failed = -1, status = 0
         cdef PlanLaunch *L
@@ -286,6 +290,14 @@ cdef class Program:
             ctx.scratch_alloc = gx_core_scratch_alloc
             ctx.set_error = gx_core_set_error
             ctx.core_private = &scratch
+            scratch.use_arena = 1
+            scratch.arena_need = 0
+            if self.workspace is not None:
+                scratch.arena = (<NDArray>self.workspace)._data
+                scratch.arena_cap = (<NDArray>self.workspace)._size
+            else:
+                scratch.arena = NULL
+                scratch.arena_cap = 0
             with nogil:
                 for i in range(begin, end):
                     L = &self.launches[i]
@@ -294,6 +306,7 @@ cdef class Program:
                     ctx.device_type = L.dev_type
                     ctx.device_id = L.dev_id
                     scratch.count = 0
+                    scratch.arena_used = 0
                     status = L.fn(&ctx, &self.tens[L.first], L.nin, &self.tens[L.first + L.nin], L.nout,
                                   L.attrs)
                     if scratch.count:
@@ -303,6 +316,10 @@ cdef class Program:
                         break
         finally:
             c_free(base)
+        if scratch.arena_need > self.workspace_need:
+            self.workspace_need = scratch.arena_need
+        if self.workspace_need > scratch.arena_cap and is_host(self.launches[0].dev_type if self.nlaunch else 1):
+            self.workspace = new_array_t((<object>self.workspace_need,), GX_UINT8, GX_DEV_CPU, 0)
         if failed >= 0:
             raise_status(status, "Operator %s (compiled graph, launch %d)" % (self.names[failed], failed))
         return None

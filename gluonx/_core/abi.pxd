@@ -64,6 +64,11 @@ cdef extern from "core_support.h" nogil:
     ctypedef struct gx_scratch_list:
         void *ptrs[16]
         int count
+        int use_arena
+        char *arena
+        size_t arena_cap
+        size_t arena_used
+        size_t arena_need
     void gx_core_set_error(gx_context *ctx, const char *fmt, ...)
     void gx_core_set_error_str(const char *msg)
     const char *gx_core_last_error()

@@ -42,7 +42,19 @@ void gx_core_clear_error(void) { gx_errbuf[0] = '\0'; }
 void *gx_core_scratch_alloc(gx_context *ctx, size_t nbytes)
 {
     gx_scratch_list *list = (gx_scratch_list *)ctx->core_private;
-    if (list == NULL || list->count >= GX_SCRATCH_MAX)
+    if (list == NULL)
+        return NULL;
+    if (list->use_arena) {
+        size_t n = (nbytes + 63) & ~(size_t)63;
+        if (list->arena_used + n > list->arena_need)
+            list->arena_need = list->arena_used + n;
+        if (list->arena && list->arena_used + n <= list->arena_cap) {
+            void *p = list->arena + list->arena_used;
+            list->arena_used += n;
+            return p;
+        }
+    }
+    if (list->count >= GX_SCRATCH_MAX)
         return NULL;
     void *p = gx_host_alloc(nbytes ? nbytes : 64);
     if (p == NULL)

@@ -10,11 +10,19 @@
 
 #define GX_SCRATCH_MAX 16
 
-/* What gx_context.core_private points at during one kernel call. */
+/* What gx_context.core_private points at during one kernel call: scratch
+ * taken from `arena` when one is given (a compiled graph's workspace, reused
+ * by every launch; `need` records the largest request so the graph can grow
+ * it), else from the host cache, released after the call. */
 typedef struct {
     void *ptrs[GX_SCRATCH_MAX];
     size_t sizes[GX_SCRATCH_MAX];
     int count;
+    int use_arena;
+    char *arena;
+    size_t arena_cap;
+    size_t arena_used;
+    size_t arena_need;
 } gx_scratch_list;
 
 /* Error buffer of the calling thread. */

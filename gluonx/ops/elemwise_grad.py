@@ -46,7 +46,7 @@ _UNARY_RULES = {
     "degrees": lambda x, y, dy: dy * (180.0 / math.pi),
     "radians": lambda x, y, dy: dy * (math.pi / 180.0),
     "sigmoid": lambda x, y, dy: dy * y * (1 - y),
-    "relu": lambda x, y, dy: dy * (x > 0),
+    "relu": lambda x, y, dy: dy * (y > 0),   # y, not x: the input need not be kept (same mask)
     "softsign": lambda x, y, dy: dy / F.square(F.abs(x) + 1),
     "erf": lambda x, y, dy: dy * F.exp(-x * x) * (2.0 / math.sqrt(math.pi)),
     "erfinv": lambda x, y, dy: dy * F.exp(y * y) * (math.sqrt(math.pi) / 2.0),

@@ -34,7 +34,7 @@ def _sig(x):
 
 
 _ACT_RULES = {
-    "relu": lambda x, y, dy: dy * (x > 0),
+    "relu": lambda x, y, dy: dy * (y > 0),   # y, not x: the input need not be kept (same mask)
     "sigmoid": lambda x, y, dy: dy * y * (1 - y),
     "tanh": lambda x, y, dy: dy * (1 - y * y),
     "softrelu": lambda x, y, dy: dy * _sig(x),

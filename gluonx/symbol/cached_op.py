@@ -151,6 +151,8 @@ class CachedGraph:
                 cap, outs, gouts, fend = self._capture(arrays, train, grads)
                 plan = build_plan(cap, outs, gouts, fend, fuse=self.fuse)
                 compiled = _Compiled(plan, grads)
+                # the arena replaces what eager runs left in the host cache: hand that back first
+                _c.host_cache_release()
             except _c.CaptureAbort as e:
                 if self.fallback_reason is None:
                     warnings.warn("hybridize: the graph runs operator by operator (%s)" % e, stacklevel=4)
@@ -199,17 +201,29 @@ class CachedGraph:
         results = self._fresh_results(plan, plan.outputs)
         plan.program.run(plan.bases(arena, ext, results), 0, plan.forward_end)
         outs = [self._view(results, spec) for spec in plan.outputs]
-        return outs, (compiled, arena, ext, results, outs)
+        return outs, [compiled, arena, ext, results, outs]
 
-    def run_backward(self, state, head_grads: list, keep: bool = False) -> list:
-        compiled, arena, ext, results, outs = state
+    def run_backward(self, state, head_grads: list, keep: bool = False, into: Optional[list] = None) -> list:
+        """Runs the backward part; `into` may give, per input, an array to write
+        that input's gradient into (a parameter's .grad buffer)."""
+        compiled, arena, ext, results, outs = state[:5]
+        if arena is None and compiled.plan.arena_bytes:
+            raise MXNetError("graph: its saved values were released by an earlier backward; pass "
+                             "retain_graph=True to the first backward to run it twice")
         plan = compiled.plan
         if keep:
             arena = _c.astype(arena, "uint8") if arena is not None else None
+        else:
+            state[1] = None          # the arena goes back as soon as this backward is done
         ext = dict(ext)
         for j, (o, g) in enumerate(zip(outs, head_grads)):
             ext[("head", j)] = _c.contiguous(g) if g is not None else _c.full(o.shape, 0, o.dtype, o.context)
-        gres = self._fresh_results(plan, [s for s in plan.grads if s is not None])
+        gres = {}
+        if into:
+            for spec, dst in zip(plan.grads, into):
+                if dst is not None and spec is not None and self._fits(plan, spec, dst):
+                    gres[spec[0]] = dst
+        gres.update(self._fresh_results(plan, [s for s in plan.grads if s is not None and s[0] not in gres]))
         gres.update(results)
         plan.program.run(plan.bases(arena, ext, gres), plan.forward_end, len(plan.program))
         if not keep:
@@ -218,12 +232,13 @@ class CachedGraph:
 
     def _record(self, compiled, arrays, outs, arena, ext, results):
         graph = self
-        state = (compiled, arena, ext, results, outs)
+        state = [compiled, arena, ext, results, outs]
 
         def rule(node, *ograds):
             if _c.is_recording():     # create_graph: differentiate the operators themselves
                 return graph._eager_grads(arrays, ograds, compiled.train_grads)
-            return tuple(graph.run_backward(state, list(ograds), keep=_c.backward_retains_graph()))
+            into = [_c.free_grad_buffer(a) for a in arrays]
+            return tuple(graph.run_backward(state, list(ograds), keep=_c.backward_retains_graph(), into=into))
 
         _c.record_op("_CachedOp", tuple(arrays), tuple(outs), None, rule)
 
@@ -267,6 +282,15 @@ class CachedGraph:
                 n, dtype = plan.result_info[slot]
                 out[slot] = _c.empty((n,), dtype)
         return out
+
+    @staticmethod
+    def _fits(plan, spec, dst) -> bool:
+        """Whether gradient `spec` may be computed straight into `dst`: it alone fills its buffer."""
+        slot, off, shape, strides, dtype = spec
+        n, dt = plan.result_info[slot]
+        return (off == 0 and dst.is_contiguous and dst.shape == tuple(shape) and dst.size == n
+                and _c.dtype_name(_c.dtype_flag(dst.dtype)) == dt
+                and sum(1 for s in plan.grads if s is not None and s[0] == slot) == 1)
 
     @staticmethod
     def _view(results, spec):
