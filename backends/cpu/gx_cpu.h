@@ -45,6 +45,7 @@ int gx_cpu_register_nn(gx_registry *r);
 int gx_cpu_register_softmax(gx_registry *r);
 int gx_cpu_register_optimizer(gx_registry *r);
 int gx_cpu_register_ctc(gx_registry *r);
+int gx_cpu_register_fused(gx_registry *r);
 
 /* linalg.c: one row-major GEMM of any dtype (BLAS for float32/float64), and
  * OpenBLAS's pool size (set to n when n > 0; returns the previous size). */

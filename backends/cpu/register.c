@@ -13,6 +13,7 @@ int gluonx_plugin_init(gx_registry *r)
         gx_cpu_register_softmax,
         gx_cpu_register_optimizer,
         gx_cpu_register_ctc,
+        gx_cpu_register_fused,
     };
     for (size_t i = 0; i < sizeof families / sizeof families[0]; i++) {
         int st = families[i](r);

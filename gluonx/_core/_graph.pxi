@@ -339,3 +339,8 @@ def array_owner(NDArray x):
 
 def dtype_itemsize(int flag) -> int:
     return ITEMSIZE[flag]
+
+
+def kernel_address(str name, int dev_type, int dtype) -> int:
+    """The C function registered for (kernel, device, dtype), or 0."""
+    return <size_t>c_kernel(kernel_id_c(name), dev_type, dtype)

@@ -160,7 +160,7 @@ def build_plan(cap, outputs: list, grads: list, forward_end: int, fuse: bool = T
         result_bufs[buf] = dtype
         out_specs.append((buf, off, arr.shape, arr.strides, dtype))
     if fuse:
-        launches, forward_end = fuse_launches(launches, forward_end, set(result_bufs), res)
+        launches, forward_end = fuse_launches(launches, forward_end, set(result_bufs), res, bytes(consts))
     plan.forward_end = forward_end
     first, last = {}, {}
     for i, L in enumerate(launches):
@@ -216,6 +216,7 @@ def build_plan(cap, outputs: list, grads: list, forward_end: int, fuse: bool = T
     conv = [None if s is None else (plan.result_slots[s[0]][0],) + s[1:] for s in out_specs]
     plan.outputs, plan.grads = conv[:n_out], conv[n_out:]
     plan.stats = {"launches": len(launches), "captured_launches": len(cap.launches),
+                  "fused": sum(1 for L in launches if "+" in L[4]),
                   "buffers": len(first), "arena_bytes": arena,
                   "unplanned_bytes": sum(_align(res.alloc_size[b]) for b in first if b not in result_bufs),
                   "inplace": len(alias)}

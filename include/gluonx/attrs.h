@@ -122,6 +122,55 @@
  *           (GX_ERR_VALUE otherwise).  An alignment that cannot exist
  *           (L + repeated neighbours > T) gives loss 0 and grad 0, as MXNet.
  *           gx_ctc_attrs.
+ * Fused elementwise (float32, float64, float16; backends/cpu/fused.c).
+ *   fused_elemwise: inputs k tensors (0 <= k <= GX_FUSED_MAX_INPUTS), all of
+ *           the output's dtype, ndim and shape with any element strides (0
+ *           on broadcast axes: a per-channel vector of (N, C, H*W) data is
+ *           the view shape (N, C, H*W), strides (0, 1, 0)); one output of
+ *           that shape (any strides).  The output may alias an input exactly
+ *           (same data pointer and strides; partial overlaps are not
+ *           supported).  gx_fused_attrs: a straight-line program over
+ *           GX_FUSED_MAX_REGS registers of whole-array values.  Registers
+ *           0..n_inputs-1 start as the inputs; instruction j writes register
+ *           dst (any register, inputs included) from register a (and b);
+ *           the result is the register the last instruction writes.  One
+ *           pass over memory: the kernel walks the output in blocks, runs
+ *           the whole program on each block in L1-resident buffers, and
+ *           stores the block.  Registers compute in the dtype (float16 in
+ *           float, rounded to half only on the final store), each op with
+ *           the expression of the matching single-op kernel, so results
+ *           equal running those kernels one after another (exact ops bit
+ *           for bit, libm/libmvec functions to their few-ulp accuracy).
+ *           Operands: x = r[a], y = r[b] (b = -1: y = imm converted to the
+ *           dtype, as a Python scalar operand is), p = imm, q = imm2 (as C
+ *           doubles converted to the compute type).
+ *             copy                       x
+ *             unary (as the kernels of the same name): negative abs square
+ *               sqrt rsqrt reciprocal exp expm1 log log1p sin cos tanh
+ *               sigmoid relu softsign erf sign floor ceil round (half away
+ *               from zero) trunc, and cbrt rcbrt log2 log10 tan arcsin
+ *               arccos arctan sinh cosh arcsinh arccosh arctanh degrees
+ *               radians rint logical_not
+ *             softrelu log(1+exp(x)) as nn_act: max(x,0) + log1p(exp(-|x|))
+ *             leaky    x > 0 ? x : p*x       elu   x > 0 ? x : p*expm1(x)
+ *             selu, gelu: as nn_act (selu's fixed constants; gelu
+ *                      0.5*x*(1+erf(x/sqrt(2)))); softrelu, elu, selu and
+ *                      gelu evaluate their libm calls in double, as nn_act
+ *             clip     min(max(x, p), q) (as the clip kernel)
+ *             binary (b a register, or -1 for the scalar imm): add sub mul
+ *               div maximum minimum power hypot greater greater_equal
+ *               lesser lesser_equal equal not_equal (1/0 in the dtype), and
+ *               mod arctan2 logical_and logical_or logical_xor
+ *             rsub imm - x      rdiv imm / x      rpower imm ** x
+ *                      (imm converted to the dtype; b unused)
+ *             muladd   x * y + imm2 (imm2 converted to the dtype), rounded
+ *                      after the product and after the sum (= mul then add;
+ *                      never a fused multiply-add)
+ *             const    imm converted to the dtype (reads no register)
+ *           A bad program (n_instr outside 1..GX_FUSED_MAX_INSTR, n_inputs
+ *           different from the number of inputs, an opcode, dst, a or b out
+ *           of range, a read of a register not yet written) fails with
+ *           GX_ERR_VALUE; inputs of another dtype or shape too.
  */
 #ifndef GLUONX_ATTRS_H
 #define GLUONX_ATTRS_H
@@ -235,6 +284,54 @@ typedef struct {
     int32_t use_data_lengths;
     int32_t use_label_lengths;
 } gx_ctc_attrs;
+
+/* fused_elemwise (see the contract above).  Opcode numbers are ABI: new
+ * opcodes are only ever appended.  gluonx/_fused.py mirrors this enum and
+ * packs the struct as "<ii" + 32 * "iiiidd" (1032 bytes, no padding). */
+#define GX_FUSED_MAX_INSTR 32
+#define GX_FUSED_MAX_REGS 16
+#define GX_FUSED_MAX_INPUTS 8
+enum {
+    GX_FOP_COPY = 0,
+    /* unary */
+    GX_FOP_NEGATIVE, GX_FOP_ABS, GX_FOP_SQUARE, GX_FOP_SQRT, GX_FOP_RSQRT,
+    GX_FOP_RECIPROCAL, GX_FOP_EXP, GX_FOP_EXPM1, GX_FOP_LOG, GX_FOP_LOG1P,
+    GX_FOP_SIN, GX_FOP_COS, GX_FOP_TANH, GX_FOP_SIGMOID, GX_FOP_RELU,
+    GX_FOP_SOFTSIGN, GX_FOP_SOFTRELU, GX_FOP_ERF, GX_FOP_SIGN, GX_FOP_FLOOR,
+    GX_FOP_CEIL, GX_FOP_ROUND, GX_FOP_TRUNC,                          /* 1..23 */
+    /* parametric (imm, imm2) */
+    GX_FOP_LEAKY, GX_FOP_ELU, GX_FOP_SELU, GX_FOP_GELU, GX_FOP_CLIP,  /* 24..28 */
+    /* binary: b a register or -1 (imm) */
+    GX_FOP_ADD, GX_FOP_SUB, GX_FOP_MUL, GX_FOP_DIV, GX_FOP_MAXIMUM,
+    GX_FOP_MINIMUM, GX_FOP_POWER, GX_FOP_HYPOT, GX_FOP_GREATER,
+    GX_FOP_GREATER_EQUAL, GX_FOP_LESSER, GX_FOP_LESSER_EQUAL, GX_FOP_EQUAL,
+    GX_FOP_NOT_EQUAL,                                                 /* 29..42 */
+    /* imm (op) x */
+    GX_FOP_RSUB, GX_FOP_RDIV, GX_FOP_RPOWER,                          /* 43..45 */
+    GX_FOP_MULADD, GX_FOP_CONST,                                      /* 46, 47 */
+    /* more unary kernels */
+    GX_FOP_CBRT, GX_FOP_RCBRT, GX_FOP_LOG2, GX_FOP_LOG10, GX_FOP_TAN,
+    GX_FOP_ARCSIN, GX_FOP_ARCCOS, GX_FOP_ARCTAN, GX_FOP_SINH, GX_FOP_COSH,
+    GX_FOP_ARCSINH, GX_FOP_ARCCOSH, GX_FOP_ARCTANH, GX_FOP_DEGREES,
+    GX_FOP_RADIANS, GX_FOP_RINT, GX_FOP_LOGICAL_NOT,                  /* 48..64 */
+    /* more binary kernels */
+    GX_FOP_MOD, GX_FOP_ARCTAN2, GX_FOP_LOGICAL_AND, GX_FOP_LOGICAL_OR,
+    GX_FOP_LOGICAL_XOR,                                               /* 65..69 */
+    GX_FOP_COUNT
+};
+typedef struct {
+    int32_t op;     /* GX_FOP_* */
+    int32_t dst;    /* register written, 0 .. GX_FUSED_MAX_REGS-1 */
+    int32_t a;      /* first operand register (unused by const) */
+    int32_t b;      /* binary ops and muladd: second operand register, or -1: imm */
+    double imm;     /* scalar operand, slope (leaky, elu), lower bound (clip) */
+    double imm2;    /* upper bound (clip), addend (muladd) */
+} gx_fused_instr;
+typedef struct {
+    int32_t n_instr;    /* 1 .. GX_FUSED_MAX_INSTR */
+    int32_t n_inputs;   /* == the number of input tensors */
+    gx_fused_instr instr[GX_FUSED_MAX_INSTR];
+} gx_fused_attrs;
 
 #ifdef __cplusplus
 }
