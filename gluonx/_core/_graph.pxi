@@ -16,6 +16,7 @@
 # * Program.run replays a range of launches with the GIL released once.
 
 from libc.stdlib cimport malloc, free as c_free
+from posix.time cimport clock_gettime, timespec, CLOCK_MONOTONIC
 from libc.stdint cimport uintptr_t
 from weakref import ref as weakref_ref
 
@@ -258,18 +259,23 @@ cdef class Program:
     def __len__(self):
         return self.nlaunch
 
-    def run(self, list bases, int begin=0, int end=-1):
+    def run(self, list bases, int begin=0, int end=-1, list times=None):
         """Replays launches [begin, end) with tensor data at bases[slot] +
         offset; a base is an NDArray (its data) or an address.  Kernels take
         their scratch from one workspace block, sized by what they asked for
-        (the first run measures it); not for two threads at once."""
+        (the first run measures it); not for two threads at once.  With a
+        `times` list, (op name, seconds) of each launch are appended."""
         cdef char **base
         cdef int i, k, failed = -1, status = 0
         cdef PlanLaunch *L
         cdef gx_context ctx
         cdef gx_scratch_list scratch
+        cdef timespec t0, t1
+        cdef double *dt = NULL
         if end < 0:
             end = self.nlaunch
+        if times is not None:
+            dt = <double *>malloc(sizeof(double) * max(end - begin, 1))
         if len(bases) != self.nslots:
             raise MXNetError("Program.run: %d bases for %d slots" % (len(bases), self.nslots))
         base = <char **>malloc(sizeof(char *) * max(self.nslots, 1))
@@ -307,8 +313,13 @@ cdef class Program:
                     ctx.device_id = L.dev_id
                     scratch.count = 0
                     scratch.arena_used = 0
+                    if dt != NULL:
+                        clock_gettime(CLOCK_MONOTONIC, &t0)
                     status = L.fn(&ctx, &self.tens[L.first], L.nin, &self.tens[L.first + L.nin], L.nout,
                                   L.attrs)
+                    if dt != NULL:
+                        clock_gettime(CLOCK_MONOTONIC, &t1)
+                        dt[i - begin] = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9
                     if scratch.count:
                         gx_core_scratch_release(&scratch)
                     if status:
@@ -316,6 +327,10 @@ cdef class Program:
                         break
         finally:
             c_free(base)
+            if dt != NULL:
+                for i in range(begin, end if failed < 0 else failed):
+                    times.append((self.names[i], dt[i - begin]))
+                c_free(dt)
         if scratch.arena_need > self.workspace_need:
             self.workspace_need = scratch.arena_need
         if self.workspace_need > scratch.arena_cap and is_host(self.launches[0].dev_type if self.nlaunch else 1):

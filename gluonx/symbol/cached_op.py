@@ -95,6 +95,7 @@ class CachedGraph:
         self.fuse = fuse
         self._plans = {}
         self.fallback_reason = None
+        self.launch_times = None    # set to a list to collect (op name, seconds) of each launch
 
     # ---- compile ------------------------------------------------------------------
     def _signature(self, arrays, train: bool, grads: tuple) -> tuple:
@@ -180,7 +181,7 @@ class CachedGraph:
         arena = self._take_arena(compiled)
         ext = {("in", k): a for k, a in enumerate(arrays)}
         results = self._fresh_results(plan, plan.outputs)
-        plan.program.run(plan.bases(arena, ext, results), 0, plan.forward_end)
+        plan.program.run(plan.bases(arena, ext, results), 0, plan.forward_end, self.launch_times)
         outs = [self._view(results, spec) for spec in plan.outputs]
         if grads is None:
             self._give_back_arena(compiled, arena)
@@ -225,7 +226,7 @@ class CachedGraph:
                     gres[spec[0]] = dst
         gres.update(self._fresh_results(plan, [s for s in plan.grads if s is not None and s[0] not in gres]))
         gres.update(results)
-        plan.program.run(plan.bases(arena, ext, gres), plan.forward_end, len(plan.program))
+        plan.program.run(plan.bases(arena, ext, gres), plan.forward_end, len(plan.program), self.launch_times)
         if not keep:
             self._give_back_arena(compiled, arena)
         return [self._view(gres, s) if s is not None else None for s in plan.grads]
