@@ -313,10 +313,16 @@ cdef NDArray check_out(object out_obj, int nd, const int64_t *shp, int dtype, st
     if not isinstance(out_obj, NDArray):
         raise MXNetTypeError("Operator %s: out= must be an NDArray, got %s" % (opname, type(out_obj).__name__))
     o = out_obj
-    expected = tuple([shp[i] for i in range(nd)])
-    if o.shape != expected:
+    cdef bint same = o._ndim == nd
+    cdef int i
+    if same:
+        for i in range(nd):
+            if o._shape[i] != shp[i]:
+                same = False
+                break
+    if not same:
         raise MXNetValueError("Operator %s: out= has shape %s, the result has shape %s"
-                              % (opname, o.shape, expected))
+                              % (opname, o.shape, tuple([shp[i] for i in range(nd)])))
     if o._dtype != dtype:
         raise MXNetTypeError("Operator %s: out= has dtype %s, the result has dtype %s"
                              % (opname, DTYPE_NAMES[o._dtype], DTYPE_NAMES[dtype]))
@@ -512,7 +518,8 @@ cdef tuple normalize_axes(object axis, int ndim, bint exclude, str opname):
 
 
 cdef NDArray reduce_impl(int kid, NDArray x, tuple axes, bint keepdims, int out_dtype,
-                         const void *attrs, str opname, object attrs_obj, int attrs_size=0):
+                         const void *attrs, str opname, object attrs_obj, int attrs_size=0,
+                         NDArray dest=None):
     cdef int64_t kshape[GX_MAX_NDIM]   # keepdims shape of the result
     cdef int64_t shp[GX_MAX_NDIM]
     cdef int64_t sx[GX_MAX_NDIM]
@@ -527,7 +534,12 @@ cdef NDArray reduce_impl(int kid, NDArray x, tuple axes, bint keepdims, int out_
         reduced[ax] = True
     for i in range(nd):
         kshape[i] = 1 if reduced[i] else x._shape[i]
-    o = new_array(nd, kshape, out_dtype, x._dev_type, x._dev_id)
+    if dest is None:
+        o = new_array(nd, kshape, out_dtype, x._dev_type, x._dev_id)
+    else:                      # a contiguous destination holding the kept elements in order
+        o = new_view(dest, nd, kshape, kshape, dest._data)
+        set_contiguous_strides(o)
+        o._contig = True
     if o._size:
         for i in range(nd):
             shp[i] = x._shape[i]
@@ -552,6 +564,8 @@ cdef NDArray reduce_impl(int kid, NDArray x, tuple axes, bint keepdims, int out_
             t[i].device_id = x._dev_id
         run_kernel(kid, x._dev_type, x._dev_id, x._dtype, t, 1, &t[1], 1, attrs, x._size,
                    opname, (x,), [x], [o], attrs_size)
+    if dest is not None:
+        return dest
     if not keepdims:
         final = tuple([x._shape[i] for i in range(x._ndim) if not reduced[i]])
         o = reshape_view(o, final if final else (1,))
@@ -730,3 +744,91 @@ def alloc_outputs(list shapes, list dtypes, ctx):
         outs.append(new_array_t(tuple(s), _NAME_TO_FLAG[d] if isinstance(d, str) else dtype_flag(d),
                                 dev_type, dev_id))
     return outs
+
+
+def run_op(op, list inputs, dict attrs):
+    """OpDef.invoke's common case in C: infer with the op's rule, allocate
+    the outputs on the first input's device (or attrs['ctx']), run
+    ``op.compute(*inputs, out=..., **attrs)`` and record the call as one
+    node.  Returns the output (a list when the op has several)."""
+    cdef list shapes = []
+    cdef list dtypes = []
+    cdef NDArray a, first = None
+    cdef bint recorded = False
+    cdef int dev_type, dev_id, k = 0
+    for x in inputs:
+        if x is not None and not isinstance(x, NDArray):
+            names = op.inputs if not op.variadic else ()
+            what = names[k] if k < len(names) else "data[%d]" % k
+            raise MXNetTypeError("Operator %s: input '%s' must be an NDArray, got %s"
+                                 % (op.name, what, type(x).__name__))
+        k += 1
+        if x is None and not op.variadic and k <= len(op.inputs) and op.inputs[k - 1] not in op.optional:
+            raise MXNetTypeError("Operator %s: input '%s' must be an NDArray, got NoneType"
+                                 % (op.name, op.inputs[k - 1]))
+        if isinstance(x, NDArray):
+            a = <NDArray>x
+            shapes.append(tuple([a._shape[i] for i in range(a._ndim)]))
+            dtypes.append(DTYPE_NAMES[a._dtype])
+            if first is None:
+                first = a
+            if a._ag is not None:
+                recorded = True
+        else:
+            shapes.append(None)
+            dtypes.append(None)
+    # the rule is pure: calls with the same shapes, dtypes and attributes reuse its answer
+    cdef dict memo = op._infer_memo
+    try:
+        key = (tuple(shapes), tuple(dtypes), tuple(attrs.values()))
+        got = memo.get(key)
+    except TypeError:            # an unhashable attribute value
+        key = got = None
+    if got is None:
+        got = op.infer(attrs, shapes, dtypes)
+        if key is not None:
+            if len(memo) >= 1024:
+                memo.clear()
+            memo[key] = got
+    oshapes, odtypes = got
+    if first is not None:
+        dev_type, dev_id = first._dev_type, first._dev_id
+    else:
+        dev_type, dev_id = context_ids(attrs.get("ctx"))
+    cdef list outs = []
+    for s, d in zip(oshapes, odtypes):
+        outs.append(new_array_t(tuple(s), _NAME_TO_FLAG[d] if isinstance(d, str) else dtype_flag(d),
+                                dev_type, dev_id))
+    given = outs[0] if len(outs) == 1 else outs
+    tin = tuple(inputs)
+    if recorded and wants_record(tin):
+        # the whole op is one node, not the launches inside it
+        global gx_ag_suppress
+        gx_ag_suppress += 1
+        try:
+            saved = op.compute(*inputs, out=given, **attrs)
+        finally:
+            gx_ag_suppress -= 1
+        if op.saves:
+            attrs = dict(attrs, _saved=saved)
+        record(op.name, tin, tuple(outs), attrs)
+    else:
+        op.compute(*inputs, out=given, **attrs)
+    return given
+
+
+def reduce_into(str kernel, NDArray x, tuple axes, NDArray out, bytes attrs=None, str opname=None):
+    """Reduction `kernel` of x over the sorted `axes` written into `out`, a
+    contiguous array holding the kept elements in order (not recorded: the
+    operator records itself)."""
+    cdef int64_t kept = 1
+    for i in range(x._ndim):
+        if i not in axes:
+            kept *= x._shape[i]
+    if not out._contig or out._size != kept:
+        raise MXNetValueError("reduce_into: the output must be contiguous with %d elements, got %s"
+                              % (kept, out.shape))
+    reduce_impl(kernel_id_c(kernel), x, axes, True, out._dtype,
+                <const char *>attrs if attrs is not None else NULL, opname or kernel, None,
+                len(attrs) if attrs is not None else 0, out)
+    return out

@@ -69,67 +69,9 @@ def _make_reduce_infer(kernel):
 
 
 # ---- launching into the output -------------------------------------------------
-
-def _coalesce(shape: list, sx: list, so: list) -> tuple:
-    """Drops extent-1 axes and merges neighbours contiguous in both operands
-    (what the core's reductions do before calling a kernel)."""
-    if 0 in shape:
-        return shape, sx, so            # empty input: the kernel writes the identity
-    keep = [i for i, d in enumerate(shape) if d != 1]
-    if not keep:
-        return [1], [1], [1]
-    shp, ax, ao = [shape[keep[0]]], [sx[keep[0]]], [so[keep[0]]]
-    for i in keep[1:]:
-        d = shape[i]
-        if ax[-1] == sx[i] * d and ao[-1] == so[i] * d:
-            shp[-1] *= d
-            ax[-1], ao[-1] = sx[i], so[i]
-        else:
-            shp.append(d)
-            ax.append(sx[i])
-            ao.append(so[i])
-    return shp, ax, ao
-
-
-def reduce_into(kernel: str, x, axes: tuple, out, attrs: bytes = None, opname: str = None) -> None:
-    """Runs reduction `kernel` of `x` over `axes` into the contiguous `out`
-    (any shape holding the kept elements in order)."""
-    if not out.size:
-        return
-    shape = x.shape
-    if x.is_contiguous and 0 not in shape:
-        # the common case, cheaply: runs of reduced / kept axes merge into one axis each
-        shp, red = [], []
-        for i, d in enumerate(shape):
-            if d != 1:
-                r = i in axes
-                if red and red[-1] == r:
-                    shp[-1] *= d
-                else:
-                    shp.append(d)
-                    red.append(r)
-        if not shp:
-            shp, red = [1], [False]
-        n = len(shp)
-        sx, so = [0] * n, [0] * n
-        a = b = 1
-        for i in range(n - 1, -1, -1):
-            sx[i] = a
-            a *= shp[i]
-            if not red[i]:
-                so[i] = b
-                b *= shp[i]
-    else:
-        so = [0] * len(shape)
-        step = 1
-        for i in range(len(shape) - 1, -1, -1):
-            if i not in axes:
-                so[i] = step
-                step *= shape[i]
-        shp, sx, so = _coalesce(list(shape), list(x.strides), so)
-    xv = _c.as_strided(x, tuple(shp), tuple(sx), 0)
-    ov = _c.as_strided(out, tuple(1 if s == 0 else d for d, s in zip(shp, so)), tuple(so), 0)
-    _c.launch(kernel, [xv], [ov], attrs, opname or kernel)
+# reduce_into(kernel, x, axes, out[, attrs, opname]): the core runs reduction
+# `kernel` of x over `axes` into the contiguous `out` (the kept elements in order).
+reduce_into = _c.reduce_into
 
 
 def _make_reduce(kernel):

@@ -157,6 +157,11 @@ _PARSERS: dict[str, Callable] = {
 }
 
 
+_MISSING = object()
+# values whose parse result can be remembered (tuples only of these: hashable, immutable)
+_MEMO_TYPES = frozenset((int, float, str, bool, type(None), tuple))
+
+
 class Attr:
     """One attribute of an operator.
 
@@ -165,7 +170,7 @@ class Attr:
     or ``any``.  ``choices`` restricts the allowed values.
     """
 
-    __slots__ = ("name", "kind", "default", "doc", "choices", "_parse")
+    __slots__ = ("name", "kind", "default", "doc", "choices", "_parse", "_memo")
 
     def __init__(self, name: str, kind: str = "any", default: Any = REQUIRED, doc: str = "",
                  choices: Optional[Iterable] = None):
@@ -175,14 +180,25 @@ class Attr:
         self.doc = doc
         self.choices = tuple(choices) if choices is not None else None
         self._parse = _PARSERS[kind]
+        self._memo = {}      # (type, value) -> parsed, for the immutable values calls repeat
 
     def parse(self, value: Any, opname: str) -> Any:
+        key = (type(value), value) if type(value) in _MEMO_TYPES else None
+        if key is not None:
+            try:
+                got = self._memo.get(key, _MISSING)
+            except TypeError:              # a tuple holding a list
+                key = got = _MISSING
+            if got is not _MISSING:
+                return got
         if value is None and self.kind not in ("bool",) and (self.default is None):
             return None
         v = self._parse(value, opname, self.name)
         if self.choices is not None and v not in self.choices:
             raise MXNetValueError("Operator %s: attribute %s=%r is not one of %s"
                                   % (opname, self.name, v, list(self.choices)))
+        if key is not None and key is not _MISSING and len(self._memo) < 256:
+            self._memo[key] = v
         return v
 
 
@@ -250,6 +266,7 @@ class OpDef:
         self._defaults = {a.name: a.default for a in self.attrs}
         self._required = tuple(a.name for a in self.attrs if a.default is REQUIRED)
         self._infer_index = tuple(i for i, n in enumerate(self.inputs) if n in self.infers_inputs)
+        self._infer_memo = {}   # (shapes, dtypes, attribute values) -> the rule's answer (see _c.run_op)
 
     # ---- describing ---------------------------------------------------------
     def input_names(self, attrs: dict) -> tuple:
@@ -321,6 +338,8 @@ class OpDef:
         attributes given explicitly also go, unparsed, into `explicit`.
         With `allow_missing` (symbols), inputs not given are None."""
         name = self.name
+        if not kwargs and len(args) == len(self.inputs) and not self.variadic and not self._required:
+            return list(args), dict(self._defaults)       # the common call: inputs only
         if self.variadic:
             inputs = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) else list(args)
             extra = ()
@@ -362,7 +381,10 @@ class OpDef:
     def __call__(self, *args, out=None, name=None, **kwargs):
         requires_grad = kwargs.pop("requires_grad", False) if not self.inputs else False
         inputs, values = self.bind(args, kwargs)
-        result = self.invoke(inputs, values, out)
+        if out is None and not self.dynamic and not self.scalar_inputs:
+            result = _c.run_op(self, inputs, values)      # the common case, checks included
+        else:
+            result = self.invoke(inputs, values, out)
         if requires_grad:
             result.requires_grad = True
         return result
@@ -371,10 +393,12 @@ class OpDef:
         """Runs the op on NDArray inputs with parsed attributes: infer,
         allocate (or take `out`), compute, record.  The one entry point of
         eager calls and of the graph executor."""
+        if out is None and not self.dynamic and not self.scalar_inputs:
+            return _c.run_op(self, inputs, attrs)
         _check_inputs(self, inputs)
         if self.dynamic or (self.scalar_inputs and not _any_array(inputs)):
             return self._invoke_dynamic(inputs, attrs, out)
-        if out is not None and not self.inputs:
+        if not self.inputs:
             attrs = self._attrs_from_out(attrs, out)
         shapes, dtypes = _c.shapes_dtypes(inputs)
         oshapes, odtypes = self.infer(attrs, shapes, dtypes)

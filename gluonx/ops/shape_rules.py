@@ -49,6 +49,9 @@ def broadcast(opname: str, a: tuple, b: tuple) -> tuple:
 
 def same_dtype(opname: str, dtypes: list, names: Optional[tuple] = None, shapes: Optional[list] = None) -> str:
     """The common dtype of the known entries of `dtypes`; raises when they differ."""
+    first = dtypes[0]
+    if first is not None and all(d == first for d in dtypes):
+        return first
     known = [(i, d) for i, d in enumerate(dtypes) if d is not None]
     if not known:
         raise MXNetTypeError("Operator %s: no input has a known dtype" % opname)
