@@ -15,7 +15,7 @@
 #   gradients) and constants.
 # * Program.run replays a range of launches with the GIL released once.
 
-from libc.stdlib cimport malloc, free as c_free
+from libc.stdlib cimport malloc, calloc, free as c_free
 from posix.time cimport clock_gettime, timespec, CLOCK_MONOTONIC
 from libc.stdint cimport uintptr_t
 from weakref import ref as weakref_ref
@@ -185,8 +185,12 @@ cdef class Program:
     cdef public int nslots
     cdef list keep             # attribute bytes (their buffers are referenced)
     cdef public list names     # op name per launch
-    cdef object workspace      # the kernels' scratch memory, one block for every launch
+    cdef object workspace      # scratch block for launches the plan gave no arena room
     cdef public size_t workspace_need
+    cdef size_t *need          # per launch: the most scratch it asked for
+    cdef int64_t *sc_off       # per launch: its scratch's offset in the arena (slot 0) ...
+    cdef size_t *sc_cap        # ... and size (0: the workspace block)
+    cdef public bint measured  # every launch has run once (its need is known)
 
     def __cinit__(self):
         self.launches = NULL
@@ -194,8 +198,11 @@ cdef class Program:
         self.slot = NULL
         self.offset = NULL
         self.dims = NULL
+        self.need = NULL
+        self.sc_off = NULL
+        self.sc_cap = NULL
 
-    def __init__(self, list launches, int nslots):
+    def __init__(self, list launches, int nslots, list scratch=None):
         cdef int i, k, d, ti = 0, di = 0
         cdef int ndims = 0
         cdef PlanLaunch *L
@@ -213,8 +220,18 @@ cdef class Program:
         self.slot = <int32_t *>malloc(sizeof(int32_t) * max(self.ntens, 1))
         self.offset = <int64_t *>malloc(sizeof(int64_t) * max(self.ntens, 1))
         self.dims = <int64_t *>malloc(sizeof(int64_t) * max(ndims, 1))
-        if not (self.launches and self.tens and self.slot and self.offset and self.dims):
+        self.need = <size_t *>calloc(max(self.nlaunch, 1), sizeof(size_t))
+        self.sc_off = <int64_t *>calloc(max(self.nlaunch, 1), sizeof(int64_t))
+        self.sc_cap = <size_t *>calloc(max(self.nlaunch, 1), sizeof(size_t))
+        if not (self.launches and self.tens and self.slot and self.offset and self.dims and self.need
+                and self.sc_off and self.sc_cap):
             raise MemoryError("Program: out of memory")
+        if scratch is not None:       # [(arena offset, bytes) or None] per launch
+            for i, sc in enumerate(scratch):
+                if sc is not None:
+                    self.sc_off[i], self.sc_cap[i] = sc
+                    self.need[i] = sc[1]
+            self.measured = True
         for i, spec in enumerate(launches):
             fnaddr, dev_type, dev_id, opname, ab, nin, tensors = spec
             L = &self.launches[i]
@@ -255,16 +272,24 @@ cdef class Program:
         c_free(self.slot)
         c_free(self.offset)
         c_free(self.dims)
+        c_free(self.need)
+        c_free(self.sc_off)
+        c_free(self.sc_cap)
 
     def __len__(self):
         return self.nlaunch
 
+    def scratch_needs(self) -> list:
+        """Bytes of scratch each launch asked for (measured when it ran)."""
+        return [self.need[i] for i in range(self.nlaunch)]
+
     def run(self, list bases, int begin=0, int end=-1, list times=None):
         """Replays launches [begin, end) with tensor data at bases[slot] +
-        offset; a base is an NDArray (its data) or an address.  Kernels take
-        their scratch from one workspace block, sized by what they asked for
-        (the first run measures it); not for two threads at once.  With a
-        `times` list, (op name, seconds) of each launch are appended."""
+        offset; a base is an NDArray (its data) or an address.  A kernel takes
+        its scratch from the room the plan gave it in the arena, else from one
+        workspace block sized by what launches asked for (each run measures
+        it); not for two threads at once.  With a `times` list, (op name,
+        seconds) of each launch are appended."""
         cdef char **base
         cdef int i, k, failed = -1, status = 0
         cdef PlanLaunch *L
@@ -272,6 +297,8 @@ cdef class Program:
         cdef gx_scratch_list scratch
         cdef timespec t0, t1
         cdef double *dt = NULL
+        cdef char *ws
+        cdef size_t ws_cap
         if end < 0:
             end = self.nlaunch
         if times is not None:
@@ -297,13 +324,8 @@ cdef class Program:
             ctx.set_error = gx_core_set_error
             ctx.core_private = &scratch
             scratch.use_arena = 1
-            scratch.arena_need = 0
-            if self.workspace is not None:
-                scratch.arena = (<NDArray>self.workspace)._data
-                scratch.arena_cap = (<NDArray>self.workspace)._size
-            else:
-                scratch.arena = NULL
-                scratch.arena_cap = 0
+            ws = <char *>(<NDArray>self.workspace)._data if self.workspace is not None else NULL
+            ws_cap = (<NDArray>self.workspace)._size if self.workspace is not None else 0
             with nogil:
                 for i in range(begin, end):
                     L = &self.launches[i]
@@ -313,7 +335,13 @@ cdef class Program:
                     ctx.device_id = L.dev_id
                     scratch.count = 0
                     scratch.arena_used = 0
-                    if dt != NULL:
+                    scratch.arena_need = 0
+                    if self.sc_cap[i]:
+                        scratch.arena = base[0] + self.sc_off[i]
+                        scratch.arena_cap = self.sc_cap[i]
+                    else:
+                        scratch.arena = ws
+                        scratch.arena_cap = ws_cap
                         clock_gettime(CLOCK_MONOTONIC, &t0)
                     status = L.fn(&ctx, &self.tens[L.first], L.nin, &self.tens[L.first + L.nin], L.nout,
                                   L.attrs)
@@ -322,6 +350,8 @@ cdef class Program:
                         dt[i - begin] = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9
                     if scratch.count:
                         gx_core_scratch_release(&scratch)
+                    if scratch.arena_need > self.need[i]:
+                        self.need[i] = scratch.arena_need
                     if status:
                         failed = i
                         break
@@ -331,9 +361,12 @@ cdef class Program:
                 for i in range(begin, end if failed < 0 else failed):
                     times.append((self.names[i], dt[i - begin]))
                 c_free(dt)
-        if scratch.arena_need > self.workspace_need:
-            self.workspace_need = scratch.arena_need
-        if self.workspace_need > scratch.arena_cap and is_host(self.launches[0].dev_type if self.nlaunch else 1):
+        if failed < 0 and end == self.nlaunch:   # (a training plan's backward part comes last)
+            self.measured = True
+        for i in range(begin, end):
+            if not self.sc_cap[i] and self.need[i] > self.workspace_need:
+                self.workspace_need = self.need[i]
+        if self.workspace_need > ws_cap and is_host(self.launches[0].dev_type if self.nlaunch else 1):
             self.workspace = new_array_t((<object>self.workspace_need,), GX_UINT8, GX_DEV_CPU, 0)
         if failed >= 0:
             raise_status(status, "Operator %s (compiled graph, launch %d)" % (self.names[failed], failed))

@@ -20,7 +20,7 @@ from typing import Optional
 from gluonx._core import ndarray as _c
 from gluonx.base import MXNetError, MXNetValueError
 from gluonx.symbol.graph import topo_order
-from gluonx.symbol.planner import build_plan
+from gluonx.symbol.planner import build_plan, layout
 
 
 def interpret(order: list, heads: list, env: dict) -> list:
@@ -75,6 +75,7 @@ class _Compiled:
         self.plan = plan
         self.train_grads = train_grads      # per input: needs a gradient (None: inference plan)
         self.spare_arena = None
+        self.release_cache = False
 
 
 class CachedGraph:
@@ -177,17 +178,26 @@ class CachedGraph:
         if compiled is False:
             env = {id(n): a for n, a in zip(self.inputs, arrays)}
             return interpret(self.order, self.heads, env)
+        outs, state = self._forward(compiled, arrays)
+        if grads is None:
+            self._give_back_arena(compiled, state[1])
+            self._settle(compiled)
+            return outs
+        self._record(compiled, arrays, outs, state)
+        return outs
+
+    def _forward(self, compiled, arrays):
+        """Runs the forward launches: (outputs, the state the backward needs).
+        The state keeps the program and arena of this call: a later call may
+        re-plan (scratch into the arena) while this one waits for its backward."""
         plan = compiled.plan
+        program = plan.program
         arena = self._take_arena(compiled)
         ext = {("in", k): a for k, a in enumerate(arrays)}
         results = self._fresh_results(plan, plan.outputs)
-        plan.program.run(plan.bases(arena, ext, results), 0, plan.forward_end, self.launch_times)
+        program.run(plan.bases(arena, ext, results), 0, plan.forward_end, self.launch_times)
         outs = [self._view(results, spec) for spec in plan.outputs]
-        if grads is None:
-            self._give_back_arena(compiled, arena)
-            return outs
-        self._record(compiled, arrays, outs, arena, ext, results)
-        return outs
+        return outs, [compiled, arena, ext, results, outs, program]
 
     def forward_backward_parts(self, arrays: list, train: bool, grads: tuple):
         """For the Executor: (outputs, state) after the forward part; pass
@@ -196,22 +206,16 @@ class CachedGraph:
         compiled = self.compile(arrays, train, grads if any(grads) else None)
         if compiled is False:
             raise MXNetError("Executor: this graph cannot be compiled (%s)" % self.fallback_reason)
-        plan = compiled.plan
-        arena = self._take_arena(compiled)
-        ext = {("in", k): a for k, a in enumerate(arrays)}
-        results = self._fresh_results(plan, plan.outputs)
-        plan.program.run(plan.bases(arena, ext, results), 0, plan.forward_end)
-        outs = [self._view(results, spec) for spec in plan.outputs]
-        return outs, [compiled, arena, ext, results, outs]
+        return self._forward(compiled, arrays)
 
     def run_backward(self, state, head_grads: list, keep: bool = False, into: Optional[list] = None) -> list:
         """Runs the backward part; `into` may give, per input, an array to write
         that input's gradient into (a parameter's .grad buffer)."""
-        compiled, arena, ext, results, outs = state[:5]
-        if arena is None and compiled.plan.arena_bytes:
+        compiled, arena, ext, results, outs, program = state
+        plan = compiled.plan
+        if arena is None and program is not None and plan.arena_bytes:
             raise MXNetError("graph: its saved values were released by an earlier backward; pass "
                              "retain_graph=True to the first backward to run it twice")
-        plan = compiled.plan
         if keep:
             arena = _c.astype(arena, "uint8") if arena is not None else None
         else:
@@ -226,14 +230,14 @@ class CachedGraph:
                     gres[spec[0]] = dst
         gres.update(self._fresh_results(plan, [s for s in plan.grads if s is not None and s[0] not in gres]))
         gres.update(results)
-        plan.program.run(plan.bases(arena, ext, gres), plan.forward_end, len(plan.program), self.launch_times)
-        if not keep:
+        program.run(plan.bases(arena, ext, gres), plan.forward_end, len(program), self.launch_times)
+        if not keep and program is plan.program:
             self._give_back_arena(compiled, arena)
+        self._settle(compiled)
         return [self._view(gres, s) if s is not None else None for s in plan.grads]
 
-    def _record(self, compiled, arrays, outs, arena, ext, results):
+    def _record(self, compiled, arrays, outs, state):
         graph = self
-        state = [compiled, arena, ext, results, outs]
 
         def rule(node, *ograds):
             if _c.is_recording():     # create_graph: differentiate the operators themselves
@@ -262,9 +266,24 @@ class CachedGraph:
         return tuple(next(it) if m else None for m in mask)
 
     # ---- memory ---------------------------------------------------------------------
+    @staticmethod
+    def _settle(compiled):
+        """Once every launch has run (and said how much scratch it takes), plan
+        the scratch into the arena too: one layout, no separate workspace."""
+        plan = compiled.plan
+        if not plan.stats.get("scratch_in_arena") and plan.program.measured:
+            before = plan.arena_bytes
+            layout(plan, plan.program.scratch_needs())
+            plan.stats["arena_bytes_before_scratch"] = before
+            compiled.spare_arena = None
+            compiled.release_cache = True    # the old arena and workspace, once the call lets go of them
+
     def _take_arena(self, compiled):
+        if compiled.release_cache:
+            compiled.release_cache = False
+            _c.host_cache_release()
         arena = compiled.spare_arena
-        if arena is not None:
+        if arena is not None and arena.size >= compiled.plan.arena_bytes:
             compiled.spare_arena = None
             return arena
         n = compiled.plan.arena_bytes

@@ -23,24 +23,7 @@ from typing import Optional
 
 from gluonx._core import ndarray as _c
 from gluonx.base import MXNetError
-
-ALIGN = 64
-# Kernels whose output element i depends only on input element i, read
-# before written: the output may take the memory of an input that dies there.
-INPLACE_KERNELS = frozenset((
-    "copy", "clip", "nn_act", "where", "fused_elemwise",
-    "negative", "abs", "sign", "square", "sqrt", "rsqrt", "cbrt", "rcbrt", "reciprocal", "exp", "expm1",
-    "log", "log1p", "log2", "log10", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
-    "tanh", "arcsinh", "arccosh", "arctanh", "degrees", "radians", "sigmoid", "relu", "softsign", "erf",
-    "erfinv", "gamma", "gammaln", "digamma", "round", "rint", "fix", "floor", "ceil", "trunc", "logical_not",
-    "add", "sub", "mul", "div", "mod", "floor_div", "power", "maximum", "minimum", "hypot", "arctan2",
-    "equal", "not_equal", "greater", "greater_equal", "lesser", "lesser_equal", "logical_and", "logical_or",
-    "logical_xor"))
-
-
-def _align(n: int) -> int:
-    return (n + ALIGN - 1) // ALIGN * ALIGN
-
+from gluonx.symbol import memory
 
 class Resolver:
     """Maps captured addresses to (kind, key, byte offset)."""
@@ -117,7 +100,8 @@ class Plan:
         return b
 
 
-def build_plan(cap, outputs: list, grads: list, forward_end: int, fuse: bool = True) -> Plan:
+def build_plan(cap, outputs: list, grads: list, forward_end: int, fuse: bool = True,
+               remat: bool = True) -> Plan:
     """Plans `cap` (a Capture): `outputs`/`grads` are the dry run's result
     arrays (grads may hold None)."""
     from gluonx.symbol.fusion import fuse_launches
@@ -136,134 +120,104 @@ def build_plan(cap, outputs: list, grads: list, forward_end: int, fuse: bool = T
                 kind, key, off = res.resolve(t[0], t[4])
                 ts.append((kind, key, off, t[1], t[2], t[3]))
         launches.append([kid, fn, dt, di, opname, ab, nin, ts])
-
-    def result_of(arr, what):
-        if arr is None:
-            return None
-        r = res.buffer(arr._data_ptr)
-        if r is None:
-            raise MXNetError("graph plan: %s is not computed by the graph" % what)
-        return r
-
     result_bufs = {}
     out_specs = []
     for k, arr in enumerate(list(outputs) + list(grads)):
-        r = result_of(arr, "output %d" % k)
-        if r is None:
+        if arr is None:
             out_specs.append(None)
             continue
+        r = res.buffer(arr._data_ptr)
+        if r is None:
+            raise MXNetError("graph plan: output %d is not computed by the graph" % k)
         buf, off = r
         dtype = _c.dtype_name(_c.dtype_flag(arr.dtype))
-        prev = result_bufs.get(buf)
-        if prev is not None and prev != dtype:
+        if result_bufs.get(buf, dtype) != dtype:
             raise MXNetError("graph plan: one buffer holds results of two dtypes")
         result_bufs[buf] = dtype
         out_specs.append((buf, off, arr.shape, arr.strides, dtype))
+    n_captured = len(launches)
+    sizes = list(res.alloc_size)
     if fuse:
         launches, forward_end = fuse_launches(launches, forward_end, set(result_bufs), res, bytes(consts))
+    if remat and forward_end < len(launches):
+        launches, forward_end = memory.rematerialize(launches, forward_end, set(result_bufs), sizes,
+                                                     _c.kernel_name)
     plan.forward_end = forward_end
-    first, last = {}, {}
-    for i, L in enumerate(launches):
-        for t in L[7]:
-            if t[0] == "buf":
-                first.setdefault(t[1], i)
-                last[t[1]] = i
-    alias = _inplace_aliases(launches, first, last, result_bufs, res)
-    offsets, arena = _assign_offsets(first, last, alias, res, result_bufs)
-    plan.arena_bytes = arena
-    # slots
+    plan.launches, plan.sizes, plan.result_bufs = launches, sizes, result_bufs
+    if consts:
+        import numpy as np
+        plan.const_pool = _c.array_from_numpy(np.frombuffer(bytes(consts), dtype=np.uint8), "uint8")
+    _slots(plan)
+    n_out = len(outputs)
+    conv = [None if s is None else (plan.result_slots[s[0]][0],) + s[1:] for s in out_specs]
+    plan.outputs, plan.grads = conv[:n_out], conv[n_out:]
+    layout(plan)
+    plan.stats.update({"captured_launches": n_captured, "fused": sum(1 for L in launches if "+" in L[4]),
+                       "recomputed": sum(1 for L in launches if L[4].endswith("(again)"))})
+    return plan
+
+
+def _slots(plan: Plan) -> None:
+    """Slot numbers: 0 arena, 1 constants, then externals, results, pinned arrays."""
     slot = 2
-    ext_keys = sorted({t[1] for L in launches for t in L[7] if t[0] == "ext"}, key=repr)
-    for key in ext_keys:
+    for key in sorted({t[1] for L in plan.launches for t in L[7] if t[0] == "ext"}, key=repr):
         plan.ext_slots[key] = slot
         slot += 1
-    for buf, dtype in result_bufs.items():
-        plan.result_slots[buf] = (slot, res.alloc_size[buf], dtype)
+    for buf, dtype in plan.result_bufs.items():
+        plan.result_slots[buf] = (slot, plan.sizes[buf], dtype)
         isz = _c.dtype_itemsize(_c.dtype_flag(dtype))
-        plan.result_info[slot] = ((res.alloc_size[buf] + isz - 1) // isz, dtype)
+        plan.result_info[slot] = ((plan.sizes[buf] + isz - 1) // isz, dtype)
         slot += 1
-    pin_slot = {}
-    for L in launches:
+    plan.pin_slot = {}
+    for L in plan.launches:
         for t in L[7]:
-            if t[0] == "pin" and id(t[1]) not in pin_slot:
-                pin_slot[id(t[1])] = slot
+            if t[0] == "pin" and id(t[1]) not in plan.pin_slot:
+                plan.pin_slot[id(t[1])] = slot
                 plan.pinned.append((slot, t[1]))
                 slot += 1
     plan.nslots = slot
+
+
+def layout(plan: Plan, scratch: Optional[list] = None) -> None:
+    """Arena offsets and the Program.  `scratch`: bytes each launch's kernel
+    takes as scratch (measured by a run); each becomes a buffer living during
+    its launch, so the workspace shares the arena."""
+    launches, sizes, keep = plan.launches, list(plan.sizes), plan.result_bufs
+    first, last = memory.lifetimes(launches)
+    alias = memory.inplace_aliases(launches, first, last, keep, sizes, _c.kernel_name, _c.dtype_itemsize)
+    bufs = [b for b in first if b not in keep and b not in alias]
+    intervals = [(first[b], last[b], sizes[b]) for b in bufs]
+    scratch_at = []
+    for i, need in enumerate(scratch or ()):
+        if need:
+            scratch_at.append(i)
+            intervals.append((i, i, need))
+    offs, arena = memory.assign_offsets(intervals)
+    offsets = dict(zip(bufs, offs))
+    plan.arena_bytes = arena
+    sc = None
+    if scratch is not None:
+        sc = [None] * len(launches)
+        for k, i in enumerate(scratch_at):
+            sc[i] = (offs[len(bufs) + k], scratch[i])
     specs = []
     for kid, fn, dt, di, opname, ab, nin, ts in launches:
         pts = []
         for kind, key, off, dtype, shape, strides in ts:
             if kind == "buf":
-                if key in result_bufs:
+                if key in keep:
                     s, o = plan.result_slots[key][0], off
                 else:
-                    root = alias.get(key, key)
-                    s, o = 0, offsets[root] + off
+                    s, o = 0, offsets[alias.get(key, key)] + off
             elif kind == "ext":
                 s, o = plan.ext_slots[key], off
             elif kind == "pin":
-                s, o = pin_slot[id(key)], off
+                s, o = plan.pin_slot[id(key)], off
             else:
                 s, o = 1, off
             pts.append((s, o, dtype, shape, strides))
         specs.append((fn, dt, di, opname, ab, nin, pts))
-    plan.program = _c.Program(specs, plan.nslots)
-    if consts:
-        import numpy as np
-        plan.const_pool = _c.array_from_numpy(np.frombuffer(bytes(consts), dtype=np.uint8), "uint8")
-    n_out = len(outputs)
-    conv = [None if s is None else (plan.result_slots[s[0]][0],) + s[1:] for s in out_specs]
-    plan.outputs, plan.grads = conv[:n_out], conv[n_out:]
-    plan.stats = {"launches": len(launches), "captured_launches": len(cap.launches),
-                  "fused": sum(1 for L in launches if "+" in L[4]),
-                  "buffers": len(first), "arena_bytes": arena,
-                  "unplanned_bytes": sum(_align(res.alloc_size[b]) for b in first if b not in result_bufs),
-                  "inplace": len(alias)}
-    return plan
-
-
-def _inplace_aliases(launches, first, last, result_bufs, res) -> dict:
-    """{buffer: buffer whose memory it takes}: an elementwise launch writing
-    a buffer born there over an input buffer that dies there, with the same
-    layout (offset, shape, strides, itemsize)."""
-    alias = {}
-    for i, L in enumerate(launches):
-        if _c.kernel_name(L[0]) not in INPLACE_KERNELS:
-            continue
-        nin, ts = L[6], L[7]
-        for o in ts[nin:]:
-            if o[0] != "buf" or o[1] in result_bufs or first[o[1]] != i or o[1] in alias:
-                continue
-            for t in ts[:nin]:
-                if (t[0] == "buf" and t[1] != o[1] and last[t[1]] == i and t[1] not in result_bufs
-                        and t[2] == o[2] and t[4] == o[4] and t[5] == o[5]
-                        and _c.dtype_itemsize(t[3]) == _c.dtype_itemsize(o[3])
-                        and res.alloc_size[o[1]] <= res.alloc_size[alias.get(t[1], t[1])]):
-                    root = alias.get(t[1], t[1])
-                    alias[o[1]] = root
-                    last[root] = max(last[root], last[o[1]])
-                    break
-    return alias
-
-
-def _assign_offsets(first, last, alias, res, result_bufs) -> tuple[dict, int]:
-    """Arena offsets by greedy best fit over lifetimes, biggest buffers first."""
-    bufs = [b for b in first if b not in result_bufs and b not in alias]
-    bufs.sort(key=lambda b: (-res.alloc_size[b], first[b]))
-    placed = []      # (start, end, offset, size)
-    offsets = {}
-    top = 0
-    for b in bufs:
-        size = _align(max(res.alloc_size[b], 1))
-        s, e = first[b], last[b]
-        busy = sorted((o, o + n) for (ps, pe, o, n) in placed if not (pe < s or ps > e))
-        off = 0
-        for lo, hi in busy:
-            if off + size <= lo:
-                break
-            off = max(off, hi)
-        offsets[b] = off
-        placed.append((s, e, off, size))
-        top = max(top, off + size)
-    return offsets, top
+    plan.program = _c.Program(specs, plan.nslots, sc)
+    plan.stats.update({"launches": len(launches), "buffers": len(first), "arena_bytes": arena,
+                       "unplanned_bytes": sum(memory.align(sizes[b]) for b in first if b not in keep),
+                       "inplace": len(alias), "scratch_in_arena": scratch is not None})
