@@ -10,7 +10,9 @@ import traceback
 
 from gluonx._core.ndarray import NDArray
 from gluonx.base import MXNetError, MXNetValueError
+from gluonx.ndarray.serialization import save
 from gluonx.symbol import Symbol
+from gluonx.symbol.json_io import write_atomic
 
 
 def flatten(args, inout_str: str):
@@ -90,8 +92,6 @@ def write_export(path: str, epoch: int, sym, arg_dict: dict) -> tuple[str, str]:
     """Writes ``path-symbol.json`` and ``path-%04d.params``; each file is
     written whole or not at all, and the params file is removed again if the
     symbol cannot be written."""
-    from gluonx.ndarray.serialization import save
-    from gluonx.symbol.json_io import write_atomic
     text = sym.tojson()
     sym_file = "%s-symbol.json" % path
     params_file = "%s-%04d.params" % (path, epoch)

@@ -22,26 +22,17 @@ import numpy as np
 from gluonx.base import MXNetError, MXNetValueError
 from gluonx import autograd
 from gluonx.context import Context, cpu, current_context
+from gluonx import initializer, ndarray, symbol
+from gluonx._core import ndarray as _c
+from gluonx.initializer import InitDesc
 from gluonx.gluon.utils import _indent, _brief_print_list, shape_is_known
+from gluonx.ndarray import NDArray
+from gluonx.symbol import Symbol
 
 __all__ = ["DeferredInitializationError", "Parameter", "Constant", "ParameterDict", "tensor_types"]
 
 
-def _nd():
-    from gluonx import ndarray
-    return ndarray
-
-
-def _tensor_types():
-    from gluonx.ndarray import NDArray
-    try:
-        from gluonx.symbol import Symbol
-        return (Symbol, NDArray)
-    except ImportError:
-        return (NDArray,)
-
-
-tensor_types = _tensor_types()
+tensor_types = (Symbol, NDArray)
 
 
 class DeferredInitializationError(MXNetError):
@@ -60,43 +51,23 @@ class ParameterLoadError(ParameterError):
 
 # ---- the initializer interface (gluonx.initializer, imported lazily) --------------
 
-class _FallbackInitDesc(str):
-    """Used only when gluonx.initializer is not importable."""
-
-    def __new__(cls, name, attrs=None, global_init=None):
-        ret = super().__new__(cls, name)
-        ret.attrs = attrs or {}
-        ret.global_init = global_init
-        return ret
-
-
 def _init_desc(name, attrs, global_init):
-    try:
-        from gluonx.initializer import InitDesc
-    except ImportError:
-        InitDesc = _FallbackInitDesc
-    try:
-        return InitDesc(name, attrs, global_init)
-    except TypeError:
-        return InitDesc(name, attrs)
+    return InitDesc(name, attrs, global_init)
 
 
 def _create_init(init):
     """An initializer object from a name string / object."""
     if isinstance(init, str) or init is None:
-        from gluonx import initializer
         return initializer.create(init)
     return init
 
 
 def _default_init():
-    from gluonx import initializer
     return initializer.Uniform(0.07)
 
 
 def _mark(arr, grad_req):
     """Gives `arr` a fresh zero gradient buffer (or none for 'null')."""
-    from gluonx._core import ndarray as _c
     if grad_req == "null":
         _c.clear_variable(arr)
         return None
@@ -321,7 +292,7 @@ class Parameter:
                                   % (self.name, str(self.shape)))
         with autograd.pause():
             if data is None:
-                data = _nd().zeros(self.shape, dtype=self.dtype, ctx=cpu())
+                data = ndarray.zeros(self.shape, dtype=self.dtype, ctx=cpu())
                 desc = _init_desc(self.name, {"__init__": init}, default_init)
                 _create_init(init)(desc, data)
             self._init_impl(data, ctx)
@@ -331,7 +302,7 @@ class Parameter:
         self._ctx_map = {}
         for i, ctx in enumerate(self._ctx_list):
             self._ctx_map.setdefault(ctx, i)
-        nd = _nd()
+        nd = ndarray
         out = []
         for ctx in self._ctx_list:
             arr = nd.zeros(data.shape, dtype=data.dtype, ctx=ctx)
@@ -446,10 +417,6 @@ class Parameter:
     def var(self):
         """The Symbol variable of this Parameter."""
         if self._var is None:
-            try:
-                from gluonx import symbol
-            except ImportError:
-                raise NotImplementedError("Parameter.var() needs gluonx.symbol, which is not available yet")
             self._var = symbol.var(self.name, shape=self.shape, dtype=self.dtype, lr_mult=self.lr_mult,
                                    wd_mult=self.wd_mult, init=self.init, stype=self._stype)
         return self._var
@@ -469,7 +436,7 @@ class Constant(Parameter):
     always 'null'); ``set_data`` still changes it."""
 
     def __init__(self, name, value):
-        nd = _nd()
+        nd = ndarray
         if not isinstance(value, nd.NDArray):
             value = nd.array(value)
         self.value = value
@@ -603,7 +570,7 @@ class ParameterDict:
         elif value is not None:
             if not isinstance(param, Constant):
                 raise MXNetValueError("Parameter '{}' already exists but it is not a constant.".format(name))
-            if isinstance(value, _nd().NDArray):
+            if isinstance(value, ndarray.NDArray):
                 value = value.asnumpy()
             value = np.asarray(value)
             if not (param.shape == value.shape and (param.value.asnumpy() == value).all()):
@@ -663,7 +630,7 @@ class ParameterDict:
                     "forgot to use 'with name_scope()' when creating child blocks."
                     % (strip_prefix, param.name, strip_prefix))
             arg_dict[param.name[len(strip_prefix):]] = weight
-        _nd().save(filename, arg_dict)
+        ndarray.save(filename, arg_dict)
 
     def load(self, filename, ctx=None, allow_missing=False, ignore_extra=False, restore_prefix="",
              cast_dtype=False, dtype_source="current"):
@@ -673,7 +640,7 @@ class ParameterDict:
                 if not name.startswith(restore_prefix):
                     raise MXNetValueError("restore_prefix is '%s' but Parameters name '%s' does not start "
                                           "with '%s'." % (restore_prefix, name, restore_prefix))
-        loaded = _nd().load(filename)
+        loaded = ndarray.load(filename)
         self.load_dict(loaded, ctx, allow_missing, ignore_extra, restore_prefix, filename, cast_dtype,
                        dtype_source)
 

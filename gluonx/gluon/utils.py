@@ -16,13 +16,10 @@ from collections import OrderedDict
 
 import numpy as np
 
+from gluonx import ndarray  # noqa: E402
+
 __all__ = ["split_data", "split_and_load", "clip_global_norm", "check_sha1", "download",
            "replace_file", "shape_is_known", "HookHandle"]
-
-
-def _nd():
-    from gluonx import ndarray
-    return ndarray
 
 
 def split_data(data, num_slice, batch_axis=0, even_split=True):
@@ -42,7 +39,7 @@ def split_data(data, num_slice, batch_axis=0, even_split=True):
     n_each_section, extras = divmod(size, num_slice)
     section_sizes = [0] + (extras * [n_each_section + 1] + (num_slice - extras) * [n_each_section])
     div_points = np.array(section_sizes).cumsum()
-    nd = _nd()
+    nd = ndarray
     if batch_axis != 0:
         return [nd.slice_axis(data, axis=batch_axis, begin=int(div_points[i]), end=int(div_points[i + 1]))
                 for i in range(num_slice)]
@@ -51,7 +48,7 @@ def split_data(data, num_slice, batch_axis=0, even_split=True):
 
 def split_and_load(data, ctx_list, batch_axis=0, even_split=True):
     """Splits `data` along `batch_axis` and loads each slice onto one context."""
-    nd = _nd()
+    nd = ndarray
     if not isinstance(data, nd.NDArray):
         data = nd.array(data, ctx=ctx_list[0])
     if len(ctx_list) == 1:
@@ -64,7 +61,7 @@ def clip_global_norm(arrays, max_norm, check_isfinite=True):
     """Rescales `arrays` in place so that the 2-norm of their concatenation
     is at most `max_norm`; returns that norm (before clipping): a float when
     `check_isfinite`, else a 1-element NDArray."""
-    nd = _nd()
+    nd = ndarray
     if len(arrays) == 0:
         raise ValueError("clip_global_norm: no arrays given")
     ctx = arrays[0].context

@@ -6,6 +6,7 @@ import numpy as np
 from gluonx._core import ndarray as _c
 from gluonx._core.ndarray import NDArray
 from gluonx.base import MXNetTypeError, MXNetValueError
+from gluonx.ops.registry import F
 
 __all__ = ["array", "waitall", "concatenate", "to_dlpack_for_read", "to_dlpack_for_write", "onehot_encode"]
 
@@ -55,10 +56,9 @@ def waitall() -> None:
 
 def concatenate(arrays, axis=0, always_copy=True) -> NDArray:
     """MXNet's ``mx.nd.concatenate`` (``concat`` with a list)."""
-    from gluonx import ndarray as nd
     if not arrays:
         raise MXNetValueError("concatenate: no arrays given")
-    return nd.concat(*arrays, dim=axis)
+    return F.concat(*arrays, dim=axis)
 
 
 def to_dlpack_for_read(data: NDArray):
@@ -72,5 +72,4 @@ def to_dlpack_for_write(data: NDArray):
 
 def onehot_encode(indices: NDArray, out: NDArray) -> NDArray:
     """MXNet's legacy one-hot helper: writes one_hot(indices) into `out`."""
-    from gluonx import ndarray as nd
-    return nd.one_hot(indices, depth=out.shape[1], out=out)
+    return F.one_hot(indices, depth=out.shape[1], out=out)

@@ -17,13 +17,6 @@ from gluonx.ops.registry import F, Attr, OpDef, register
 from gluonx.ops.shape_rules import prod
 
 
-def nd():
-    """The mx.nd namespace (imported lazily: it is built from this package).  Kept for the families not
-    yet moved to :data:`gluonx.ops.registry.F`; new code calls operators through F."""
-    from gluonx import ndarray
-    return ndarray
-
-
 def shape_of(x) -> tuple:
     return x.shape if isinstance(x, _c.NDArray) else ()
 

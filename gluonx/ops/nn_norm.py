@@ -25,7 +25,7 @@ import numpy as np
 
 from gluonx._core import ndarray as _c
 from gluonx.base import MXNetTypeError, MXNetValueError
-from gluonx.ops.registry import F, Attr, OpDef, register
+from gluonx.ops.registry import ShapeUnknown, F, Attr, OpDef, register
 from gluonx.ops.shape_rules import fill_dtype, float_only, prod
 
 _EPS = struct.Struct("=d")  # gx_norm_bwd_attrs
@@ -109,7 +109,6 @@ def _batchnorm_infer(a, shapes, dtypes):
 
 def _batchnorm_type(a, dtypes):
     if dtypes[0] is None:
-        from gluonx.ops.registry import ShapeUnknown
         raise ShapeUnknown()
     pdt = _bn_param_dtype(dtypes[0])
     for i in range(1, 5):

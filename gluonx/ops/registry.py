@@ -544,15 +544,6 @@ def get_op(name: str) -> OpDef:
         raise MXNetValueError("no operator named %r" % name) from None
 
 
-def write_out(result, out):
-    """The `out=` convention of operators: copy a fresh result into `out`
-    when one was given, and return what the caller gets back."""
-    if out is not None:
-        _c.copyto(out, result)
-        return out
-    return result
-
-
 def defgrad(*names: str) -> Callable:
     """Attaches a gradient rule to the operators `names` (and their aliases).
 

@@ -19,7 +19,7 @@ import types as _types
 
 from gluonx.ops.registry import all_ops as _all_ops
 from gluonx.symbol.symbol import Symbol, var, Variable, Group, create as _create
-from gluonx.symbol.json_io import load, from_json as _from_json
+from gluonx.symbol import json_io as _json_io
 from gluonx.symbol import symbol  # noqa: F401  (mx.symbol.symbol.Symbol, as GluonCV imports it)
 from gluonx.symbol.trace import trace, tape_symbol as _tape_symbol
 from gluonx import autograd as _autograd
@@ -36,11 +36,16 @@ _sys.modules[linalg.__name__] = linalg
 _sys.modules[contrib.__name__] = contrib
 
 
+def load(fname: str) -> Symbol:
+    """A Symbol from a ``-symbol.json`` file (any MXNet 1.x layout)."""
+    return Symbol(_json_io.load(fname))
+
+
 def load_json(json_str: str) -> Symbol:
     """A Symbol from a JSON string (as written by ``tojson``)."""
     if not isinstance(json_str, str):
         raise TypeError("load_json: expected a JSON string")
-    return _from_json(json_str)
+    return Symbol(_json_io.from_json(json_str))
 
 
 def _make_function(op, public_name: str):

@@ -8,8 +8,7 @@ from any 1.x release, including the pre-1.0 layout (a node's ``param`` and
 moving statistics), which is upgraded the way MXNet's loader does.
 
 >>> import gluonx as mx
->>> s = mx.sym.load_json(mx.sym.var('x').tojson())
->>> s.list_arguments()
+>>> mx.sym.load_json(mx.sym.var('x').tojson()).list_arguments()
 ['x']
 """
 from __future__ import annotations
@@ -78,8 +77,9 @@ def graph_dict(heads: list) -> tuple[list, dict]:
     return order, {id(n): i for i, n in enumerate(order)}
 
 
-def to_json(sym) -> str:
-    order, index = graph_dict(sym._outputs)
+def to_json(heads: list) -> str:
+    """MXNet's JSON of the graph under `heads` ([(node, index)])."""
+    order, index = graph_dict(heads)
     nodes, row_ptr, arg_nodes = [], [0], []
     for i, node in enumerate(order):
         if node.op is None:
@@ -97,18 +97,18 @@ def to_json(sym) -> str:
             parts.append('      "attrs": %s' % _obj(node.attrs, "      "))
         parts.append('      "inputs": %s' % _arr(entries, "      "))
         nodes.append("    {\n" + ", \n".join(parts) + "\n    }")
-    heads = ["[%d, %d, 0]" % (index[id(n)], k) for n, k in sym._outputs]
+    head_entries = ["[%d, %d, 0]" % (index[id(n)], k) for n, k in heads]
     return ("{\n" + '  "nodes": [\n' + ", \n".join(nodes) + "\n  ], \n"
             + '  "arg_nodes": %s, \n' % _arr([str(i) for i in arg_nodes], "  ")
             + '  "node_row_ptr": %s, \n' % _arr([str(i) for i in row_ptr], "  ")
-            + '  "heads": %s, \n' % _arr(heads, "  ")
+            + '  "heads": %s, \n' % _arr(head_entries, "  ")
             + '  "attrs": {"mxnet_version": ["int", %d]}\n}' % MXNET_VERSION)
 
 
-def save(sym, fname: str) -> None:
+def save(heads: list, fname: str) -> None:
     """Writes the JSON to `fname` through a temporary file, so a failure
     leaves no partial file."""
-    text = to_json(sym)
+    text = to_json(heads)
     write_atomic(fname, text.encode("utf-8"))
 
 
@@ -145,9 +145,8 @@ def _hidden(attrs: dict) -> dict:
     return {("__%s__" % k if k in HIDDEN_KEYS else k): str(v) for k, v in attrs.items()}
 
 
-def from_json(text: str, where: str = "load_json"):
-    """A Symbol from MXNet's JSON (any 1.x layout)."""
-    from gluonx.symbol.symbol import Symbol
+def from_json(text: str, where: str = "load_json") -> list:
+    """The graph's outputs, [(node, index)], from MXNet's JSON (any 1.x layout)."""
     try:
         graph = json.loads(text)
     except (ValueError, TypeError) as e:
@@ -195,7 +194,7 @@ def from_json(text: str, where: str = "load_json"):
     for node, k in outs:
         if node.op is not None and k >= node.num_outputs():
             _fail(where, "head refers to output %d of %s, which has %d" % (k, node.name, node.num_outputs()))
-    return Symbol(outs)
+    return outs
 
 
 def _parse_params(node: Node, where: str) -> None:
@@ -245,8 +244,8 @@ def _upgrade_legacy(nodes: list) -> None:
             node.attrs.pop("axis")
 
 
-def load(fname: str):
-    """Reads a ``-symbol.json`` file."""
+def load(fname: str) -> list:
+    """The graph outputs of a ``-symbol.json`` file."""
     try:
         with open(fname, "rb") as f:
             data = f.read()

@@ -24,6 +24,7 @@ from typing import Optional
 from gluonx._core import ndarray as _c
 from gluonx.base import MXNetError
 from gluonx.symbol import memory
+from gluonx.symbol.fusion import fuse_launches
 
 class Resolver:
     """Maps captured addresses to (kind, key, byte offset)."""
@@ -104,7 +105,6 @@ def build_plan(cap, outputs: list, grads: list, forward_end: int, fuse: bool = T
                remat: bool = True) -> Plan:
     """Plans `cap` (a Capture): `outputs`/`grads` are the dry run's result
     arrays (grads may hold None)."""
-    from gluonx.symbol.fusion import fuse_launches
     res = Resolver(cap)
     plan = Plan()
     launches = []   # [kid, fn, dev_type, dev_id, opname, attrs, nin, [(kind, key, off, dtype, shape, strides)]]

@@ -26,6 +26,7 @@ from gluonx import attribute as _attribute
 from gluonx import name as _name
 from gluonx.base import MXNetError, MXNetIndexError, MXNetTypeError, MXNetValueError
 from gluonx.ops.registry import OpDef, get_op, REQUIRED
+from gluonx.symbol import executor, infer, json_io
 from gluonx.symbol.graph import HIDDEN_KEYS, Node, topo_order, variables
 
 __all__ = ["Symbol", "var", "Variable", "Group", "create"]
@@ -326,29 +327,24 @@ class Symbol:
     def infer_shape(self, *args, **kwargs):
         """(argument shapes, output shapes, auxiliary shapes) from some
         argument shapes, or (None, None, None) when they do not decide all."""
-        from gluonx.symbol.infer import infer_shape
-        return infer_shape(self, args, kwargs, partial=False)
+        return infer.infer_shape(self, args, kwargs, partial=False)
 
     def infer_shape_partial(self, *args, **kwargs):
         """As infer_shape, with () for what is unknown."""
-        from gluonx.symbol.infer import infer_shape
-        return infer_shape(self, args, kwargs, partial=True)
+        return infer.infer_shape(self, args, kwargs, partial=True)
 
     def infer_type(self, *args, **kwargs):
         """(argument dtypes, output dtypes, auxiliary dtypes) as NumPy types."""
-        from gluonx.symbol.infer import infer_type
-        return infer_type(self, args, kwargs)
+        return infer.infer_type(self, args, kwargs)
 
     # ---- serialisation ------------------------------------------------------------
     def tojson(self, remove_amp_cast: bool = True) -> str:
         """MXNet's JSON graph format (what ``-symbol.json`` files hold)."""
-        from gluonx.symbol.json_io import to_json
-        return to_json(self)
+        return json_io.to_json(self._outputs)
 
     def save(self, fname: str, remove_amp_cast: bool = True) -> None:
         """Writes :meth:`tojson` to `fname` (atomically: no partial file on failure)."""
-        from gluonx.symbol.json_io import save
-        save(self, fname)
+        json_io.save(self._outputs, fname)
 
     def debug_str(self) -> str:
         lines = []
@@ -376,21 +372,18 @@ class Symbol:
         return {"handle": self.tojson()}
 
     def __setstate__(self, state):
-        from gluonx.symbol.json_io import from_json
-        self._outputs = from_json(state["handle"])._outputs
+        self._outputs = json_io.from_json(state["handle"])
 
     # ---- execution --------------------------------------------------------------
     def bind(self, ctx, args, args_grad=None, grad_req="write", aux_states=None, group2ctx=None,
              shared_exec=None):
         """An :class:`Executor` over the given argument (and gradient) arrays."""
-        from gluonx.symbol.executor import Executor
-        return Executor(self, ctx, args, args_grad, grad_req, aux_states)
+        return executor.Executor(self, ctx, args, args_grad, grad_req, aux_states)
 
     def simple_bind(self, ctx, grad_req="write", type_dict=None, stype_dict=None, group2ctx=None,
                     shared_arg_names=None, shared_exec=None, shared_buffer=None, **kwargs):
         """An Executor with arrays allocated from inferred shapes (``data=(2, 3)``)."""
-        from gluonx.symbol.executor import simple_bind
-        return simple_bind(self, ctx, grad_req, type_dict, kwargs)
+        return executor.simple_bind(self, ctx, grad_req, type_dict, kwargs)
 
     def eval(self, ctx=None, **kwargs):
         """Runs the graph on the given arrays; returns the list of outputs."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gluonx import ndarray as nd
 from gluonx._core.ndarray import NDArray
 from gluonx.gluon.data import sampler as _sampler
 
@@ -16,7 +17,6 @@ __all__ = ["DataLoader", "default_batchify_fn"]
 def default_batchify_fn(data):
     """Stacks a list of samples: NDArrays with nd.stack, tuples field by field, anything else
     (numbers, numpy arrays) through numpy into an NDArray of the same dtype."""
-    from gluonx import ndarray as nd
     if isinstance(data[0], NDArray):
         return nd.stack(*data)
     if isinstance(data[0], tuple):
