@@ -342,6 +342,7 @@ cdef class Program:
                     else:
                         scratch.arena = ws
                         scratch.arena_cap = ws_cap
+                    if dt != NULL:
                         clock_gettime(CLOCK_MONOTONIC, &t0)
                     status = L.fn(&ctx, &self.tens[L.first], L.nin, &self.tens[L.first + L.nin], L.nout,
                                   L.attrs)
