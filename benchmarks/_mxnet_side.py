@@ -34,6 +34,7 @@ os.environ.setdefault("MXNET_SUBGRAPH_BACKEND", "NONE")
 os.environ.setdefault("OMP_NUM_THREADS", "2")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _models import build  # noqa: E402
 from _timing import best_time  # noqa: E402
 
 LR = 0.01
@@ -49,62 +50,6 @@ def _onednn(mx):
         return bool(mx.runtime.Features().is_enabled("MKLDNN"))
     except Exception:  # noqa: BLE001
         return None
-
-
-def build(mx, model):
-    from mxnet import gluon
-    from mxnet.gluon import nn
-
-    def mlp():
-        net = nn.HybridSequential()
-        with net.name_scope():
-            net.add(nn.Dense(256, activation="relu", in_units=784), nn.Dense(256, activation="relu", in_units=256),
-                    nn.Dense(10, in_units=256))
-        return net
-
-    def lenet():
-        net = nn.HybridSequential()
-        with net.name_scope():
-            net.add(nn.Conv2D(20, kernel_size=5, in_channels=1), nn.Activation("relu"),
-                    nn.MaxPool2D(pool_size=2, strides=2),
-                    nn.Conv2D(50, kernel_size=5, in_channels=20), nn.Activation("relu"),
-                    nn.MaxPool2D(pool_size=2, strides=2),
-                    nn.Flatten(), nn.Dense(500, activation="relu", in_units=800), nn.Dense(10, in_units=500))
-        return net
-
-    class BasicBlock(gluon.HybridBlock):
-        def __init__(self, channels, stride, in_channels, **kw):
-            super().__init__(**kw)
-            with self.name_scope():
-                self.body = nn.HybridSequential(prefix="")
-                self.body.add(nn.Conv2D(channels, 3, stride, 1, use_bias=False, in_channels=in_channels),
-                              nn.BatchNorm(in_channels=channels), nn.Activation("relu"),
-                              nn.Conv2D(channels, 3, 1, 1, use_bias=False, in_channels=channels),
-                              nn.BatchNorm(in_channels=channels))
-                if stride != 1 or in_channels != channels:
-                    self.downsample = nn.HybridSequential(prefix="")
-                    self.downsample.add(nn.Conv2D(channels, 1, stride, use_bias=False, in_channels=in_channels),
-                                        nn.BatchNorm(in_channels=channels))
-                else:
-                    self.downsample = None
-
-        def hybrid_forward(self, F, x):
-            residual = x if self.downsample is None else self.downsample(x)
-            return F.Activation(self.body(x) + residual, act_type="relu")
-
-    def resnet18(classes=10):
-        net = nn.HybridSequential()
-        with net.name_scope():
-            net.add(nn.Conv2D(64, 3, 1, 1, use_bias=False, in_channels=3), nn.BatchNorm(in_channels=64),
-                    nn.Activation("relu"))
-            in_ch = 64
-            for channels, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
-                net.add(BasicBlock(channels, stride, in_ch), BasicBlock(channels, 1, channels))
-                in_ch = channels
-            net.add(nn.GlobalAvgPool2D(), nn.Flatten(), nn.Dense(classes, in_units=512))
-        return net
-
-    return {"mlp": mlp, "lenet": lenet, "resnet": resnet18}[model]()
 
 
 def setup(model, batch):

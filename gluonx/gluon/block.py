@@ -91,31 +91,13 @@ class _BlockScope:
 
 
 def _shape_str(args):
-    def flatten(a):
-        if not isinstance(a, (list, tuple)):
-            return [a], 0
-        flat, fmts = [], []
-        for i in a:
-            f, fmt = flatten(i)
-            flat.extend(f)
-            fmts.append(fmt)
-        return flat, fmts
-
-    def regroup(a, fmt):
-        if isinstance(fmt, int):
-            if fmt == 0:
-                return a[0], a[1:]
-            return a[:fmt], a[fmt:]
-        ret = []
-        for i in fmt:
-            res, a = regroup(a, i)
-            ret.append(res)
-        return ret, a
-
-    nd = ndarray
-    flat, fmts = flatten(args)
-    shapes = regroup([x.shape if isinstance(x, nd.NDArray) else x for x in flat], fmts)[0]
-    s = str(shapes)[1:-1] if isinstance(shapes, list) else str(shapes)
+    """The shapes of the (nested) arrays in `args`, as Block.summary prints them."""
+    def shapes(a):
+        if isinstance(a, (list, tuple)):
+            return [shapes(i) for i in a]
+        return a.shape if isinstance(a, NDArray) else a
+    s = shapes(args)
+    s = str(s)[1:-1] if isinstance(s, list) else str(s)
     return s.replace("L", "")
 
 

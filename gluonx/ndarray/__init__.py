@@ -16,7 +16,7 @@ import sys as _sys
 import types as _types
 
 from gluonx._core.ndarray import NDArray, from_dlpack, install_methods as _install_methods
-from gluonx.ops.registry import all_ops as _all_ops, make_function as _make_function
+from gluonx.ops.registry import make_function as _make_function, populate as _registry_populate
 import gluonx.ops  # noqa: F401  (registers every operator)
 from gluonx.ndarray.utils import array, waitall, concatenate, to_dlpack_for_read, to_dlpack_for_write, onehot_encode
 
@@ -29,21 +29,7 @@ _sys.modules[contrib.__name__] = contrib
 
 
 def _populate() -> None:
-    g = globals()
-    methods = {}
-    for name, op in _all_ops().items():
-        if name in g and not hasattr(g[name], "op"):
-            continue  # a hand-written function of this module wins (array, ...)
-        fn = _make_function(op, name)
-        g[name] = fn
-        for prefix, mod in (("random_", random), ("_random_", random), ("linalg_", linalg),
-                            ("_linalg_", linalg), ("_contrib_", contrib), ("contrib_", contrib)):
-            if name.startswith(prefix):
-                setattr(mod, name[len(prefix):], fn)
-        if name == op.name:
-            for m in op.methods:
-                methods[m] = fn
-    _install_methods(methods)
+    _install_methods(_registry_populate(globals(), _make_function))
 
 
 _populate()

@@ -564,6 +564,40 @@ def all_ops() -> dict[str, OpDef]:
     return dict(_REGISTRY)
 
 
+# Prefixes of operator names that mx.nd / mx.sym also list in a sub-namespace
+# without the prefix (mx.nd.random.uniform is random_uniform).
+SUB_NAMESPACES = (("random_", "random"), ("_random_", "random"), ("linalg_", "linalg"), ("_linalg_", "linalg"),
+                  ("_contrib_", "contrib"), ("contrib_", "contrib"))
+
+
+def sub_namespace(name: str):
+    """(sub-namespace, short name) of operator `name`, or None."""
+    for prefix, space in SUB_NAMESPACES:
+        if name.startswith(prefix):
+            return space, name[len(prefix):]
+    return None
+
+
+def populate(namespace: dict, make: Callable) -> dict:
+    """Fills a generated namespace (``mx.nd``, ``mx.sym``): ``make(op, name)``
+    for every operator name, also under its sub-namespace (``random`` ...,
+    which `namespace` holds); a hand-written function already there wins.
+    Returns {method name: function} of the operators' methods."""
+    methods = {}
+    for name, op in all_ops().items():
+        if name in namespace and not hasattr(namespace[name], "op"):
+            continue
+        fn = make(op, name)
+        namespace[name] = fn
+        sub = sub_namespace(name)
+        if sub is not None:
+            setattr(namespace[sub[0]], sub[1], fn)
+        if name == op.name:
+            for m in op.methods:
+                methods[m] = fn
+    return methods
+
+
 def make_function(op: OpDef, public_name: str) -> Callable:
     """The ``mx.nd`` function of an operator: a real function with the op's
     signature and documentation."""

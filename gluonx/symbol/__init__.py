@@ -17,7 +17,7 @@ from __future__ import annotations
 import sys as _sys
 import types as _types
 
-from gluonx.ops.registry import all_ops as _all_ops
+from gluonx.ops.registry import populate as _registry_populate
 from gluonx.symbol.symbol import Symbol, var, Variable, Group, create as _create
 from gluonx.symbol import json_io as _json_io
 from gluonx.symbol import symbol  # noqa: F401  (mx.symbol.symbol.Symbol, as GluonCV imports it)
@@ -78,20 +78,9 @@ def _make_method(public_name: str):
 
 
 def _populate() -> None:
-    g = globals()
-    for name, op in _all_ops().items():
-        if name in g and not hasattr(g[name], "op"):
-            continue
-        fn = _make_function(op, name)
-        g[name] = fn
-        for prefix, mod in (("random_", random), ("_random_", random), ("linalg_", linalg),
-                            ("_linalg_", linalg), ("_contrib_", contrib), ("contrib_", contrib)):
-            if name.startswith(prefix):
-                setattr(mod, name[len(prefix):], fn)
-        if name == op.name:
-            for m in op.methods:
-                if not hasattr(Symbol, m):
-                    setattr(Symbol, m, _make_method(name))
+    for m, fn in _registry_populate(globals(), _make_function).items():
+        if not hasattr(Symbol, m):
+            setattr(Symbol, m, _make_method(fn.__name__))
     # NDArray-style conveniences MXNet's Symbol also has
     for m, opname in (("astype", "cast"), ("reshape", "reshape"), ("flatten", "flatten"),
                       ("transpose", "transpose"), ("expand_dims", "expand_dims")):

@@ -8,21 +8,7 @@ import pytest
 import gluonx as mx
 from gluonx.base import MXNetError
 from gluonx.ops.registry import get_op
-
-
-def infer(name, shapes, dtypes, **attrs):
-    op = get_op(name)
-    return op.infer_shapes(op.parse_attrs(attrs), shapes, dtypes)  # may fill shapes/dtypes in place
-
-
-def check_eager(name, inputs, **attrs):
-    """The rule's shapes/dtypes are those of the eager result (a list for several outputs)."""
-    res = get_op(name)(*inputs, **attrs)
-    outs = res if isinstance(res, (list, tuple)) else [res]
-    shapes, dtypes = infer(name, [x.shape for x in inputs], [np.dtype(x.dtype).name for x in inputs], **attrs)
-    assert shapes == [o.shape for o in outs], (name, attrs)
-    assert dtypes == [np.dtype(o.dtype).name for o in outs], (name, attrs)
-    return res
+from infer_check import check_eager, rule_outputs as infer
 
 
 def arr(shape, dtype="float32", seed=0):

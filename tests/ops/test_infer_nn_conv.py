@@ -14,32 +14,9 @@ from gluonx.base import MXNetError
 from gluonx.ops.nn_conv import (conv_data_grad_adj, conv_out_spatial, conv_params, conv_weight_shape,
                                 deconv_params)
 from gluonx.ops.registry import get_op
+from infer_check import check_eager, rule_all as infer
 
 nd = mx.nd
-
-
-def _dt(x):
-    return None if x is None else np.dtype(x.dtype).name
-
-
-def check_eager(name, inputs, **attrs):
-    """Runs the op eagerly and checks that its rule predicts the result."""
-    op = get_op(name)
-    res = op(*inputs, **attrs)
-    outs = list(res) if isinstance(res, (list, tuple)) else [res]
-    shapes = [None if x is None else tuple(x.shape) for x in inputs]
-    dtypes = [_dt(x) for x in inputs]
-    oshapes, odtypes = op.infer_shapes(op.parse_attrs(attrs), shapes, dtypes)
-    assert [tuple(s) for s in oshapes] == [o.shape for o in outs]
-    assert list(odtypes) == [_dt(o) for o in outs]
-    return res
-
-
-def infer(name, shapes, dtypes, **attrs):
-    op = get_op(name)
-    shapes, dtypes = list(shapes), list(dtypes)
-    oshapes, odtypes = op.infer_shapes(op.parse_attrs(attrs), shapes, dtypes)
-    return shapes, dtypes, [tuple(s) for s in oshapes], list(odtypes)
 
 
 def ones(shape, dtype="float32"):

@@ -12,6 +12,7 @@ import pytest
 import gluonx as mx
 from gluonx.base import MXNetError
 from gluonx.ops.registry import get_op
+from infer_check import check_eager, rule_all as infer
 
 nd = mx.nd
 
@@ -31,30 +32,6 @@ _UPDATES = {  # name: (inputs, attrs, multi-precision)
     "signum_update": (("weight", "grad", "mom"), dict(lr=0.1, momentum=0.9), False),
     "lamb_update_phase1": (("weight", "grad", "mean", "var"), dict(t=1, wd=0.0), False),
 }
-
-
-def _dt(x):
-    return None if x is None else np.dtype(x.dtype).name
-
-
-def check_eager(name, inputs, **attrs):
-    """Runs the op eagerly and checks that its rule predicts the result."""
-    op = get_op(name)
-    res = op(*inputs, **attrs)
-    outs = list(res) if isinstance(res, (list, tuple)) else [res]
-    shapes = [None if x is None else tuple(x.shape) for x in inputs]
-    dtypes = [_dt(x) for x in inputs]
-    oshapes, odtypes = op.infer_shapes(op.parse_attrs(attrs), shapes, dtypes)
-    assert [tuple(s) for s in oshapes] == [o.shape for o in outs]
-    assert list(odtypes) == [_dt(o) for o in outs]
-    return res
-
-
-def infer(name, shapes, dtypes, **attrs):
-    op = get_op(name)
-    shapes, dtypes = list(shapes), list(dtypes)
-    oshapes, odtypes = op.infer_shapes(op.parse_attrs(attrs), shapes, dtypes)
-    return shapes, dtypes, [tuple(s) for s in oshapes], list(odtypes)
 
 
 def _raises(exc, name, shapes, dtypes, match, **attrs):

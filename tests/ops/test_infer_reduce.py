@@ -10,20 +10,9 @@ import gluonx as mx
 from gluonx._core import ndarray as _c
 from gluonx.base import MXNetError
 from gluonx.ops.registry import get_op
+from infer_check import check_eager, rule_outputs as infer
 
 REDUCE = ["sum", "mean", "prod", "max", "min", "nansum", "nanprod"]
-
-
-def infer(name, shapes, dtypes, **attrs):
-    op = get_op(name)
-    return op.infer_shapes(op.parse_attrs(attrs), shapes, dtypes)
-
-
-def check_eager(name, inputs, **attrs):
-    res = getattr(mx.nd, name)(*inputs, **attrs)
-    shapes, dtypes = infer(name, [x.shape for x in inputs], [x.dtype.__name__ for x in inputs], **attrs)
-    assert shapes == [res.shape] and dtypes == [np.dtype(res.dtype).name], (name, attrs)
-    return res
 
 
 def arr(shape, dtype="float32"):
