@@ -174,6 +174,64 @@ static inline double root_p(double v, int p)
         })                                                                                \
     }
 
+/* 2x2 windows with stride 2 on the last two axes, no padding (LeNet's and
+ * VGG's pooling): the windows tile the input, so the forward is a max of
+ * two rows' column pairs and the backward writes every dx element once,
+ * without the zero pass and scattered adds.  Plain loops gcc vectorises;
+ * the comparisons are the generic path's (first maximum, NaN kept first). */
+static inline int is_max2x2(const pgeom *g)
+{
+    return g->inside && g->type == GX_POOL_MAX && g->in[0] == 1 && g->k[1] == 2 &&
+           g->k[2] == 2 && g->s[1] == 2 && g->s[2] == 2;
+}
+
+#define POOL_MAX2X2(FLAG, T, ACC)                                                         \
+    static void max2x2_plane_##FLAG(const pgeom *g, const T *restrict x, T *restrict y)   \
+    {                                                                                     \
+        int64_t W = g->in[2], OW = g->out[2];                                             \
+        for (int64_t oh = 0; oh < g->out[1]; oh++) {                                      \
+            const T *r0 = x + 2 * oh * W, *r1 = r0 + W;                                   \
+            T *yo = y + oh * OW;                                                          \
+            for (int64_t ow = 0; ow < OW; ow++) {                                         \
+                T m = r0[2 * ow], v = r0[2 * ow + 1];                                     \
+                m = v > m ? v : m;                                                        \
+                v = r1[2 * ow];                                                           \
+                m = v > m ? v : m;                                                        \
+                v = r1[2 * ow + 1];                                                       \
+                yo[ow] = v > m ? v : m;                                                   \
+            }                                                                             \
+        }                                                                                 \
+    }                                                                                     \
+                                                                                          \
+    static void max2x2_back_plane_##FLAG(const pgeom *g, const T *restrict dy,            \
+                                         const T *restrict x, T *restrict dx)             \
+    {                                                                                     \
+        int64_t W = g->in[2], OW = g->out[2], OH = g->out[1];                             \
+        for (int64_t oh = 0; oh < OH; oh++) {                                             \
+            const T *r0 = x + 2 * oh * W, *r1 = r0 + W;                                   \
+            T *d0 = dx + 2 * oh * W, *d1 = d0 + W;                                        \
+            const T *dyo = dy + oh * OW;                                                  \
+            for (int64_t ow = 0; ow < OW; ow++) {                                         \
+                T a = r0[2 * ow], b = r0[2 * ow + 1], c = r1[2 * ow], e = r1[2 * ow + 1]; \
+                /* selects, not branches: which element wins is data, and a   \
+                 * mispredicted branch per window costs more than all this */ \
+                T z = (T)0, m01 = b > a ? b : a, m = c > m01 ? c : m01;                  \
+                T d = dyo[ow], de = e > m ? d : z, rest = e > m ? z : d;                  \
+                T dc = c > m01 ? rest : z, rest2 = c > m01 ? z : rest;                    \
+                d1[2 * ow + 1] = de;                                                      \
+                d1[2 * ow] = dc;                                                          \
+                d0[2 * ow + 1] = b > a ? rest2 : z;                                       \
+                d0[2 * ow] = b > a ? z : rest2;                                           \
+            }                                                                             \
+            /* an odd last column or row lies in no window: its gradient is 0 */ \
+            for (int64_t j = 2 * OW; j < W; j++)                                          \
+                d0[j] = d1[j] = (T)0;                                                     \
+        }                                                                                 \
+        for (int64_t j = 2 * OH * W; j < g->plane_in; j++)                                \
+            dx[j] = (T)0;                                                                 \
+    }
+GX_FOR_ALL_TYPES(POOL_MAX2X2)
+
 #define POOL_KERNELS(FLAG, T, ACC)                                                        \
     static void pool_inside_##FLAG(const pgeom *g, const T *restrict x, T *restrict y)    \
     {                                                                                     \
@@ -194,6 +252,10 @@ static inline double root_p(double v, int p)
                                                                                           \
     static void pool_plane_##FLAG(const pgeom *g, const T *restrict x, T *restrict y)     \
     {                                                                                     \
+        if (is_max2x2(g)) {                                                               \
+            max2x2_plane_##FLAG(g, x, y);                                                 \
+            return;                                                                       \
+        }                                                                                 \
         if (g->inside && g->type != GX_POOL_LP) {                                         \
             pool_inside_##FLAG(g, x, y);                                                  \
             return;                                                                       \
@@ -220,6 +282,10 @@ static inline double root_p(double v, int p)
                                        const T *restrict x, const T *restrict y,          \
                                        T *restrict dx)                                    \
     {                                                                                     \
+        if (is_max2x2(g)) {                                                               \
+            max2x2_back_plane_##FLAG(g, dy, x, dx);                                       \
+            return;                                                                       \
+        }                                                                                 \
         for (int64_t j = 0; j < g->plane_in; j++)                                         \
             dx[j] = 0;                                                                    \
         if (g->inside && g->type == GX_POOL_MAX) {                                        \
