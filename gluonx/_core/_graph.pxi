@@ -324,6 +324,13 @@ cdef class Program:
             ctx.set_error = gx_core_set_error
             ctx.core_private = &scratch
             scratch.use_arena = 1
+            # the workspace, sized by earlier runs, is made when a run of a measured program
+            # needs it: one replaced after its measuring run (scratch planned into the arena),
+            # or between the forward and backward parts of that run, makes none
+            if (self.measured and self.workspace_need > ((<NDArray>self.workspace)._size if self.workspace is not None else 0)
+                    and is_host(self.launches[0].dev_type if self.nlaunch else 1)):
+                self.workspace = None
+                self.workspace = new_array_t((<object>self.workspace_need,), GX_UINT8, GX_DEV_CPU, 0)
             ws = <char *>(<NDArray>self.workspace)._data if self.workspace is not None else NULL
             ws_cap = (<NDArray>self.workspace)._size if self.workspace is not None else 0
             with nogil:
@@ -367,8 +374,6 @@ cdef class Program:
         for i in range(begin, end):
             if not self.sc_cap[i] and self.need[i] > self.workspace_need:
                 self.workspace_need = self.need[i]
-        if self.workspace_need > ws_cap and is_host(self.launches[0].dev_type if self.nlaunch else 1):
-            self.workspace = new_array_t((<object>self.workspace_need,), GX_UINT8, GX_DEV_CPU, 0)
         if failed >= 0:
             raise_status(status, "Operator %s (compiled graph, launch %d)" % (self.names[failed], failed))
         return None

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 /* ---- autograd thread state ---------------------------------------------- */
 
@@ -56,7 +59,9 @@ void *gx_core_scratch_alloc(gx_context *ctx, size_t nbytes)
     }
     if (list->count >= GX_SCRATCH_MAX)
         return NULL;
-    void *p = gx_host_alloc(nbytes ? nbytes : 64);
+    /* in a graph run, scratch outside the arena is its measuring run's: the
+     * plan puts it in the arena from then on, so it is not kept cached */
+    void *p = list->use_arena ? gx_host_alloc_uncached(nbytes ? nbytes : 64) : gx_host_alloc(nbytes ? nbytes : 64);
     if (p == NULL)
         return NULL;
     list->sizes[list->count] = nbytes ? nbytes : 64;
@@ -66,8 +71,12 @@ void *gx_core_scratch_alloc(gx_context *ctx, size_t nbytes)
 
 void gx_core_scratch_release(gx_scratch_list *list)
 {
-    for (int i = 0; i < list->count; i++)
-        gx_host_free(list->ptrs[i], list->sizes[i]);
+    for (int i = 0; i < list->count; i++) {
+        if (list->use_arena)
+            gx_host_free_uncached(list->ptrs[i], list->sizes[i]);
+        else
+            gx_host_free(list->ptrs[i], list->sizes[i]);
+    }
     list->count = 0;
 }
 
@@ -111,18 +120,59 @@ static int size_class(size_t n, size_t *rounded)
     return 1 + (e - 6) * 4 + (int)(q - 1);
 }
 
+/* Blocks of 4 MiB and more are mapped directly, 2 MiB aligned (huge pages
+ * where the kernel allows), and unmapped when freed: through malloc, glibc's
+ * moving mmap threshold would put them on its heap after the first free, and
+ * the heap keeps freed memory in the process. */
 static void *system_alloc(size_t nbytes)
 {
     void *p = NULL;
-    size_t align = nbytes >= GX_HUGEPAGE_MIN ? ((size_t)2 << 20) : 64;
-    if (posix_memalign(&p, align, nbytes) != 0)
-        return NULL;
+    if (nbytes >= GX_HUGEPAGE_MIN) {
+        const size_t huge = (size_t)2 << 20;
+        size_t len = (nbytes + huge - 1) & ~(huge - 1);
+        char *m = mmap(NULL, len + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED)
+            return NULL;
+        char *a = (char *)(((uintptr_t)m + huge - 1) & ~(uintptr_t)(huge - 1));
+        if (a > m)
+            munmap(m, (size_t)(a - m));
+        if (a + len < m + len + huge)
+            munmap(a + len, (size_t)(m + len + huge - (a + len)));
 #ifdef MADV_HUGEPAGE
-    if (nbytes >= GX_HUGEPAGE_MIN)
-        madvise(p, nbytes, MADV_HUGEPAGE);
+        madvise(a, len, MADV_HUGEPAGE);
 #endif
+        return a;
+    }
+    if (posix_memalign(&p, 64, nbytes) != 0)
+        return NULL;
     return p;
 }
+
+static void system_free(void *p, size_t nbytes)
+{
+    if (p == NULL)
+        return;
+    if (nbytes >= GX_HUGEPAGE_MIN) {
+        const size_t huge = (size_t)2 << 20;
+        munmap(p, (nbytes + huge - 1) & ~(huge - 1));
+        return;
+    }
+    free(p);
+}
+
+/* The size of class c's blocks (the inverse of size_class). */
+static size_t class_bytes(int c)
+{
+    if (c == 0)
+        return 64;
+    int e = (c - 1) / 4 + 6, q = (c - 1) % 4 + 1;
+    size_t base = (size_t)1 << e;
+    return base + (size_t)q * (base >> 2);
+}
+
+void *gx_host_alloc_uncached(size_t nbytes) { return system_alloc(nbytes); }
+
+void gx_host_free_uncached(void *ptr, size_t nbytes) { system_free(ptr, nbytes); }
 
 void *gx_host_alloc(size_t nbytes)
 {
@@ -155,7 +205,7 @@ void gx_host_free(void *ptr, size_t nbytes)
         }
         unlock();
     }
-    free(ptr);
+    system_free(ptr, rounded <= GX_CACHE_MAX_BLOCK ? rounded : nbytes);
 }
 
 size_t gx_host_cache_release(void)
@@ -164,12 +214,17 @@ size_t gx_host_cache_release(void)
     lock();
     for (int c = 0; c < GX_CACHE_CLASSES; c++) {
         for (int i = 0; i < cache_count[c]; i++)
-            free(cache_blocks[c][i]);
+            system_free(cache_blocks[c][i], class_bytes(c));
         cache_count[c] = 0;
     }
     released = cache_total;
     cache_total = 0;
     unlock();
+#ifdef __GLIBC__
+    /* blocks under glibc's mmap threshold went back to its heap, which keeps
+     * them from the system (and in the process's peak RSS) until trimmed */
+    malloc_trim(0);
+#endif
     return released;
 }
 

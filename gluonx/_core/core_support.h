@@ -41,6 +41,9 @@ void gx_core_scratch_release(gx_scratch_list *list);
  * host_free must be the size passed to host_alloc. */
 void *gx_host_alloc(size_t nbytes);
 void gx_host_free(void *ptr, size_t nbytes);
+/* The same memory, not through the cache (each call goes to the system). */
+void *gx_host_alloc_uncached(size_t nbytes);
+void gx_host_free_uncached(void *ptr, size_t nbytes);
 /* Returns every cached block to the system; returns the bytes released. */
 size_t gx_host_cache_release(void);
 size_t gx_host_cache_bytes(void);

@@ -405,11 +405,12 @@ class OpDef:
         ctx = _c.first_context(inputs)
         if ctx is None:
             ctx = attrs.get("ctx")
-        outs = _c.alloc_outputs(oshapes, odtypes, ctx)
-        dest = outs
-        if out is not None:
+        if out is None:
+            outs = dest = _c.alloc_outputs(oshapes, odtypes, ctx)
+        else:   # computed straight into out=, or into a new array copied there when out is a view
             dest = _user_outputs(self, out, oshapes, odtypes)
-            outs = [d if d.is_contiguous else o for d, o in zip(dest, outs)]
+            outs = [d if d.is_contiguous else _c.alloc_outputs([s], [t], ctx)[0]
+                    for d, s, t in zip(dest, oshapes, odtypes)]
         given = outs[0] if len(outs) == 1 else outs
         if inputs and _c.needs_record(tuple(inputs)):
             # record the whole op as one node, not the launches inside it

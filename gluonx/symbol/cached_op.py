@@ -213,7 +213,7 @@ class CachedGraph:
         that input's gradient into (a parameter's .grad buffer)."""
         compiled, arena, ext, results, outs, program = state
         plan = compiled.plan
-        if arena is None and program is not None and plan.arena_bytes:
+        if program is None or (arena is None and plan.arena_bytes):
             raise MXNetError("graph: its saved values were released by an earlier backward; pass "
                              "retain_graph=True to the first backward to run it twice")
         if keep:
@@ -231,8 +231,12 @@ class CachedGraph:
         gres.update(self._fresh_results(plan, [s for s in plan.grads if s is not None and s[0] not in gres]))
         gres.update(results)
         program.run(plan.bases(arena, ext, gres), plan.forward_end, len(program), self.launch_times)
-        if not keep and program is plan.program:
-            self._give_back_arena(compiled, arena)
+        if not keep:
+            if program is plan.program:
+                self._give_back_arena(compiled, arena)
+            # the tape may hold this state a while (the loss array keeps its graph): let go of the
+            # program (an old one keeps its workspace) and the forward's results now
+            state[2:] = [None] * 4
         self._settle(compiled)
         return [self._view(gres, s) if s is not None else None for s in plan.grads]
 

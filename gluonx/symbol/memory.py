@@ -52,7 +52,11 @@ def rematerialize(launches: list, forward_end: int, keep: set, sizes: list, kern
     """Launches where cheap elementwise results that the backward reads are
     computed again there instead of kept (see the module docstring); `keep`
     are buffers that must not change (results); `sizes` grows with the new
-    buffers.  Returns (launches, forward_end) (forward_end is unchanged)."""
+    buffers.  Returns (launches, forward_end) (forward_end is unchanged).
+
+    Chains count: a residual block's output relu(bn2(c2) + bn_s(cs)) is
+    recomputed from the two convolutions' outputs, and so is the shortcut
+    affine bn_s(cs) that the recomputation reads, just before it."""
     n = len(launches)
     writes = {}                       # buffer -> launches writing it
     for i, L in enumerate(launches):
@@ -65,38 +69,59 @@ def rematerialize(launches: list, forward_end: int, keep: set, sizes: list, kern
         for t in launches[i][7]:
             if t[0] == "buf":
                 reads_after.setdefault(t[1], i)
-    pinned = set(keep)
-    plans = []                        # (forward launch index, buffer, recompute before)
-    for i in range(forward_end - 1, -1, -1):
+    def candidate(i):
+        """The buffer launch i writes if it may be computed again, else None."""
         L = launches[i]
         outs = L[7][L[6]:]
         if len(outs) != 1 or outs[0][0] != "buf" or kernel_name(L[0]) not in REMAT_KERNELS:
-            continue
+            return None
         y = outs[0][1]
-        r = reads_after.get(y)
-        if r is None or y in pinned or writes.get(y) != [i] or sizes[y] < (1 << 16):
-            continue
-        ok = True
-        for t in L[7][:L[6]]:
+        if y in keep or writes.get(y) != [i] or sizes[y] < (1 << 16):
+            return None
+        return y
+
+    def inputs_hold(i, y, r, chain):
+        """Whether launch i's inputs hold the same values at r: nothing writes
+        them after i, and each is kept till r anyway (or is small enough to
+        keep), or (with `chain`) can itself be computed again from such."""
+        for t in launches[i][7][:launches[i][6]]:
             if t[0] != "buf":
                 continue
             x = t[1]
-            # the input must hold the same values at r: nothing writes it after i, and it is kept
-            # till r anyway (or it is small enough to keep)
-            if any(w > i for w in writes.get(x, ())) or (last[x] < r and sizes[x] * 16 > sizes[y]):
-                ok = False
-                break
-        if not ok:
+            if any(w > i for w in writes.get(x, ())):
+                return False
+            if last[x] < r and sizes[x] * 16 > sizes[y]:
+                p = writes.get(x, [None])[0]
+                if not (chain and p is not None and candidate(p) == x and inputs_hold(p, x, r, False)):
+                    return False
+        return True
+
+    plans = []                        # (forward launch index, buffer, recompute before)
+    plan_readers = {}                 # buffer -> plans whose recomputation reads it
+    for i in range(forward_end - 1, -1, -1):
+        y = candidate(i)
+        if y is None:
             continue
+        firsts = [plans[k][2] for k in plan_readers.get(y, ())]
+        if y in reads_after:
+            firsts.append(reads_after[y])
+        if not firsts:
+            continue
+        r = min(firsts)
+        # (an input that is itself recomputed is planned when the loop reaches its launch:
+        # inputs_hold checked it will be)
+        if not inputs_hold(i, y, r, True):
+            continue
+        L = launches[i]
         for t in L[7][:L[6]]:
             if t[0] == "buf":
-                pinned.add(t[1])
+                plan_readers.setdefault(t[1], []).append(len(plans))
         plans.append((i, y, r))
     if not plans:
         return launches, forward_end
     out = list(launches)
-    inserts = {}
-    for i, y, r in plans:
+    again = [launches[i][:7] + [list(launches[i][7])] for i, _, _ in plans]
+    for k, (i, y, r) in enumerate(plans):
         y2 = len(sizes)
         sizes.append(sizes[y])
         rename = lambda t: ("buf", y2) + tuple(t[2:]) if t[0] == "buf" and t[1] == y else t  # noqa: E731
@@ -104,9 +129,13 @@ def rematerialize(launches: list, forward_end: int, keep: set, sizes: list, kern
             L = out[j]
             if any(t[0] == "buf" and t[1] == y for t in L[7]):
                 out[j] = L[:7] + [[rename(t) for t in L[7]]]
-        again = launches[i][:7] + [[rename(t) for t in launches[i][7]]]
-        again[4] = again[4] + " (again)"
-        inserts.setdefault(r, []).append(again)
+        # its own recomputation, and those of later results that read it
+        for m in [k] + plan_readers.get(y, []):
+            again[m][7] = [rename(t) for t in again[m][7]]
+        again[k][4] = again[k][4] + " (again)"
+    inserts = {}
+    for k, (i, y, r) in sorted(enumerate(plans), key=lambda e: e[1][0]):   # producers first
+        inserts.setdefault(r, []).append(again[k])
     result = []
     for j, L in enumerate(out):
         result.extend(inserts.get(j, ()))
