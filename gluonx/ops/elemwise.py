@@ -183,7 +183,7 @@ for _kernel, _baliases, _plain, _pyop, _doc in _BINARY:
         _ename = "elemwise_" + _kernel
         register(OpDef(_ename, _make_binary(_kernel, _ename, strict=True), infer=_binary_infer(_ename, True),
                        inputs=("lhs", "rhs"), aliases=_STRICT[_kernel], infers_inputs=("lhs", "rhs"),
-                       doc="%s; both inputs must have the same shape.\n\n"
+                       elementwise=True, doc="%s; both inputs must have the same shape.\n\n"
                            ">>> mx.nd.%s(mx.nd.ones(3), mx.nd.ones(3))" % (_doc.capitalize(), _ename)))
     _first, _rest = _plain[0], _plain[1:]
     register(OpDef(_first, _make_scalar_ok(_kernel, _first, _pyop or _py_mod), infer=_binary_infer(_first),
@@ -206,7 +206,7 @@ ELEMWISE_EXTRA = {name: kernel for name, kernel, _ in _ELEMWISE_EXTRA}
 
 for _name, _kernel, _alias in _ELEMWISE_EXTRA:
     register(OpDef(_name, _make_binary(_kernel, _name, strict=True), infer=_binary_infer(_name, True),
-                   inputs=("lhs", "rhs"), aliases=(_alias,), infers_inputs=("lhs", "rhs"),
+                   inputs=("lhs", "rhs"), aliases=(_alias,), infers_inputs=("lhs", "rhs"), elementwise=True,
                    doc="Elementwise %s of two arrays of the same shape (MXNet's %s)." % (_kernel, _alias)))
 
 

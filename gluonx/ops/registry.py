@@ -253,8 +253,10 @@ class OpDef:
         self.dynamic = dynamic or (infer is None)
         # stateful: reads or writes state outside its inputs (random draws)
         self.stateful = stateful
-        # elementwise: output 0 has input 0's shape (graph inference also
-        # goes from the output back to an unknown input, as MXNet's does)
+        # elementwise: output 0 has the shape of input 0 (of every array input:
+        # unary ops, elemwise_add & co.); graph inference also goes from the
+        # output back to an unknown input, as MXNet's does, and merges
+        # partly known shapes dim by dim
         self.elementwise = elementwise
         # infer_type(a, dtypes) -> out dtypes, filling unknown input dtypes:
         # types when shapes are unknown (default: the inputs share one dtype,

@@ -6,16 +6,19 @@ BatchNorm statistics, labels) may still be unknown and are filled in, so
 that ``infer_shape(data=...)`` also gives every parameter's shape.  Passes
 repeat until nothing changes (a weight shared by two layers is learned from
 the first).  An inconsistency raises the rule's error prefixed with
-``Error in operator <node name>:``.
+``Error in operator <node name>:``.  Shapes with unknown dims (0s, MXNet's
+convention) go through the same rules (infer_partial.py).
 """
 from __future__ import annotations
 
+import warnings
 from typing import Optional
 
 import numpy as np
 
 from gluonx.base import MXNetError
 from gluonx.ops.registry import ShapeUnknown
+from gluonx.symbol import infer_partial
 from gluonx.symbol.graph import topo_order, variables
 
 _CODE_DTYPES = {"0": "float32", "1": "float64", "2": "float16", "3": "uint8", "4": "int32", "5": "int8",
@@ -42,11 +45,6 @@ def _known(shape) -> bool:
     return shape is not None and all(d > 0 for d in shape)
 
 
-def _compatible(have, want) -> bool:
-    """A partly known shape (0 = unknown dim) against a full one."""
-    return len(have) == len(want) and all(h == 0 or h == w for h, w in zip(have, want))
-
-
 class Inference:
     """Shapes and dtypes of every (node, output) entry of a graph."""
 
@@ -54,7 +52,8 @@ class Inference:
         self.order = order
         self.shape = {}     # (id(node), index) -> tuple
         self.dtype = {}     # (id(node), index) -> dtype name
-        self.partial = {}   # id(variable) -> partly known shape (0 dims)
+        self.part = {}      # (id(node), index) -> partly known shape (0 dims) of an entry not in shape
+        self.ties = {}      # id(node) -> [(output, dim, input key, dim)]: equal dims (infer_partial)
 
     def set_var(self, node, shape=None, dtype=None) -> None:
         key = (id(node), 0)
@@ -62,10 +61,35 @@ class Inference:
             shape = tuple(int(d) for d in shape)
             if _known(shape):
                 self.shape[key] = shape
-            else:
-                self.partial[id(node)] = shape
+            elif shape:
+                self.part[key] = shape
         if dtype is not None:
             self.dtype[key] = np.dtype(dtype).name if not isinstance(dtype, str) else dtype
+
+    def known(self, key) -> Optional[tuple]:
+        """The shape of an entry as far as known (0s for unknown dims), or None."""
+        s = self.shape.get(key)
+        return s if s is not None else self.part.get(key)
+
+    def _learn(self, key, shape, node) -> bool:
+        """Records what `shape` (0s allowed) tells about entry `key`: whether it
+        told something new.  A contradiction is an error of `node`."""
+        if shape is None or key is None or key in self.shape:
+            if shape is not None and key in self.shape and not infer_partial.is_partial(shape):
+                if tuple(shape) != self.shape[key]:
+                    raise MXNetError("Error in operator %s: Shape inconsistent, Provided = %s, inferred shape=%s"
+                                     % (node.name, list(self.shape[key]), list(shape)))
+            return False
+        have = self.part.get(key)
+        got = infer_partial.merge(have, tuple(shape), "Error in operator %s" % node.name)
+        if got == have:
+            return False
+        if _known(got):
+            self.part.pop(key, None)
+            self.shape[key] = got
+        else:
+            self.part[key] = got
+        return True
 
     def run(self, with_shapes: bool = True) -> None:
         for _ in range(len(self.order) + 1):
@@ -82,15 +106,24 @@ class Inference:
             if node.op.elementwise and keys and keys[0] not in self.shape and okeys[0] in self.shape:
                 self.shape[keys[0]] = self.shape[okeys[0]]      # back from the output (MXNet's rule)
                 changed = True
-            if all(k in self.shape for k in okeys) and all(k in self.dtype for k in okeys):
+            changed |= self._apply_ties(node, okeys)
+            if (all(k in self.shape for k in okeys) and all(k in self.dtype for k in okeys)
+                    and not any(k in self.part for k in keys)):
                 continue
             slots = node.op_slots()
             if len(slots) != len(keys) or any(k is None for k in slots):
                 keys = [keys[k] if k is not None else None for k in slots]   # the op's full input list
-            shapes = [self.shape.get(k) if k is not None else None for k in keys]
-            dtypes = [self.dtype.get(k) if k is not None else None for k in keys]
             names = node.op.inputs if not node.op.variadic else node.input_names()
             inferable = set(node.op.infers_inputs)
+            # a partly known input the rule cannot infer itself (a weight it can: it is left
+            # unknown to the rule, and what the rule says is checked against the known dims)
+            if with_shapes and node.op.infer is not None and any(
+                    k in self.part and (node.op.elementwise or i >= len(names) or names[i] not in inferable)
+                    for i, k in enumerate(keys)):
+                changed |= self._partial_node(node, keys, okeys, names, inferable)
+                continue
+            shapes = [self.shape.get(k) if k is not None else None for k in keys]
+            dtypes = [self.dtype.get(k) if k is not None else None for k in keys]
             missing = [i for i, s in enumerate(shapes)
                        if s is None and keys[i] is not None and (i >= len(names) or names[i] not in inferable)]
             present = [s for s, k in zip(shapes, keys) if k is not None]
@@ -116,24 +149,55 @@ class Inference:
                 if k is None:
                     continue
                 if before[i] is None and shapes[i] is not None:
-                    src = node.inputs[slots[i]][0]
-                    part = self.partial.get(id(src))
-                    if part is not None and not _compatible(part, shapes[i]):
-                        raise MXNetError("Error in operator %s: Shape inconsistent, Provided = %s, inferred "
-                                         "shape=%s for %s" % (node.name, list(part), tuple(shapes[i]),
-                                                              src.name))
-                    self.shape[k] = tuple(shapes[i])
-                    changed = True
+                    changed |= self._learn(k, tuple(shapes[i]), node)
                 if k not in self.dtype and dtypes[i] is not None:
                     self.dtype[k] = dtypes[i]
                     changed = True
             for k, s, d in zip(okeys, oshapes, odtypes):
                 if k not in self.shape:
-                    self.shape[k] = tuple(s)
-                    changed = True
+                    changed |= self._learn(k, tuple(s), node)
                 if k not in self.dtype:
                     self.dtype[k] = d
                     changed = True
+        return changed
+
+    def _partial_node(self, node, keys, okeys, names, inferable) -> bool:
+        """A node some of whose inputs have unknown dims (infer_partial.py)."""
+        shapes = [self.known(k) if k is not None else None for k in keys]
+        if not node.op.elementwise:   # what the rule infers itself (a weight) it is not told
+            shapes = [None if k in self.part and i < len(names) and names[i] in inferable else s
+                      for i, (k, s) in enumerate(zip(keys, shapes))]
+        what = "Error in operator %s" % node.name
+        changed = False
+        if node.op.elementwise and len(okeys) == 1 and (len(keys) == 1 or node.op.inputs == ("lhs", "rhs")):
+            common = infer_partial.elementwise([s for s in shapes if s is not None], self.known(okeys[0]), what)
+            for k in list(keys) + okeys:
+                changed |= self._learn(k, common, node)
+            return changed | self._dtype_only(node, keys, [self.dtype.get(k) for k in keys], okeys)
+        dtypes = [self.dtype.get(k) if k is not None else None for k in keys]
+        default = next((d for d in dtypes if d is not None), "float32")
+        got = infer_partial.probe_rule(node.op, node.params, shapes, [d or default for d in dtypes])
+        if got is None:
+            return self._dtype_only(node, keys, dtypes, okeys)
+        oshapes, odtypes, filled, ties = got
+        for k, s in zip(keys, filled):
+            changed |= self._learn(k, s, node)
+        for k, s, d in zip(okeys, oshapes, odtypes):
+            changed |= self._learn(k, s, node)
+            if k not in self.dtype:
+                self.dtype[k] = d
+                changed = True
+        if ties:
+            self.ties[id(node)] = [(okeys[o], d, keys[i], e) for o, d, i, e in ties]
+        return changed
+
+    def _apply_ties(self, node, okeys) -> bool:
+        """Dims of inputs equal to output dims that became known since."""
+        changed = False
+        for okey, d, ikey, e in self.ties.get(id(node), ()):
+            out, inp = self.known(okey), self.known(ikey)
+            if out is not None and inp is not None and out[d] and not inp[e]:
+                changed |= self._learn(ikey, inp[:e] + (out[d],) + inp[e + 1:], node)
         return changed
 
     def _dtype_only(self, node, keys, dtypes, okeys) -> bool:
@@ -196,9 +260,14 @@ def infer_shape(sym, args, kwargs, partial: bool):
     aux = [inf.shape.get((id(n), 0)) for n in aux_nodes]
     out = [inf.shape.get((id(n), i)) for n, i in sym._outputs]
     if partial:
-        return ([s if s is not None else () for s in arg], [s if s is not None else () for s in out],
-                [s if s is not None else () for s in aux])
+        def show(nodes):
+            return [inf.known(k) or () for k in nodes]
+        return (show([(id(n), 0) for n in arg_nodes]), show([(id(n), i) for n, i in sym._outputs]),
+                show([(id(n), 0) for n in aux_nodes]))
     if any(s is None for s in arg + aux + out):
+        unknown = ["%s: %s" % (n.name, inf.known((id(n), 0)) or ()) for n, s in zip(arg_nodes, arg) if s is None]
+        warnings.warn("Cannot decide shape for the following arguments (0s in shape means unknown dimensions). "
+                      "Consider providing them as input:\n\t" + "\n\t".join(unknown[:10]), stacklevel=3)
         return None, None, None
     return arg, out, aux
 
