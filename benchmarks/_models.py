@@ -8,6 +8,9 @@ and from MXNet 1.9.1 when it is mxnet (benchmarks/_mxnet_side.py).
 """
 from __future__ import annotations
 
+# hybridize() arguments of the gluonx configurations (None: eager)
+HYBRIDIZE = {"gx-eager": None, "gx-hybrid": {}, "gx-static": {"static_alloc": True, "static_shape": True}}
+
 
 def build(mx, model: str, classes: int = 10):
     """A fresh, uninitialized HybridSequential of `model` built with mx.gluon."""

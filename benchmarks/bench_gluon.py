@@ -71,7 +71,7 @@ import time
 ENV_AT_START = dict(os.environ)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _models import build  # noqa: E402
+from _models import HYBRIDIZE, build  # noqa: E402
 from _timing import best_times_interleaved, try_import_torch  # noqa: E402
 
 import numpy as np  # noqa: E402

@@ -53,7 +53,6 @@ CONFIGS = ("gx-eager", "gx-hybrid", "gx-static", "torch", "mxnet")
 LABELS = {"gx-eager": "gluonx eager", "gx-hybrid": "gluonx hybridize()",
           "gx-static": "gluonx hybridize(static)", "torch": "PyTorch eager",
           "mxnet": "MXNet 1.9.1 hybridize(static)"}
-HYBRIDIZE = {"gx-eager": None, "gx-hybrid": {}, "gx-static": {"static_alloc": True, "static_shape": True}}
 
 
 def _rss_mib():
@@ -79,8 +78,8 @@ def child_gluonx(config, batch, steps):
     x_np, y_np = _data(batch)
     net = bg.gx_resnet18()
     net.initialize(mx.init.Xavier())
-    if HYBRIDIZE[config] is not None:
-        net.hybridize(**HYBRIDIZE[config])
+    if bg.HYBRIDIZE[config] is not None:
+        net.hybridize(**bg.HYBRIDIZE[config])
     x, y = mx.nd.array(x_np), mx.nd.array(y_np)
     loss_fn = gluon.loss.SoftmaxCrossEntropyLoss()
     trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": LR})
@@ -102,7 +101,7 @@ def child_gluonx(config, batch, steps):
            "batch": batch, "steps": times, "rss_start_mib": rss_start, "rss_after_import_mib": rss_import,
            "peak_rss_mib": _rss_mib(), "loss": float(loss.mean().asscalar())}
     cop = getattr(net, "_cached_op", None)
-    if HYBRIDIZE[config] is not None:
+    if bg.HYBRIDIZE[config] is not None:
         out["plan_stats"] = cop.stats() if cop is not None else None
         out["fallback_reason"] = getattr(cop, "fallback_reason", None) if cop is not None else "no cached op"
     return out

@@ -394,7 +394,7 @@ static void weight_product(const geom *g, int ta, const float *apg, const char *
 }
 
 /* Ungrouped 2-D 3x3 float32 kernels with stride and dilation 1 go to
- * conv_winograd.c (2.25x fewer multiplications).  The image gradient pads
+ * conv_winograd_run.c (2.25x to 4x fewer multiplications).  The image gradient pads
  * by 2 - pad, so it needs pad <= 2. */
 static int winograd_fits(const geom *g, int transpose)
 {
@@ -420,7 +420,7 @@ static int conv_forward(gx_context *ctx, const gx_tensor *in, int32_t nin, gx_te
     const char *x = (const char *)in[0].data, *w = (const char *)in[1].data;
     char *y = (char *)out[0].data;
     if (winograd_fits(&g, 0))
-        return gx_winograd_f2k3(ctx, "conv_forward", g.N, g.C, g.F, g.in[1], g.in[2], g.out[1],
+        return gx_winograd_conv(ctx, "conv_forward", g.N, g.C, g.F, g.in[1], g.in[2], g.out[1],
                                 g.out[2], g.p[1], g.p[2], (const float *)x, (const float *)w, 0,
                                 (float *)y);
     const plane_ops *ops = ops_of(g.dtype);
@@ -470,7 +470,7 @@ static int conv_transpose(gx_context *ctx, const gx_tensor *in, int32_t nin, gx_
     }
     const char *y = (const char *)in[0].data, *w = (const char *)in[1].data;
     if (winograd_fits(&g, 1)) /* the image gradient is a correlation with the flipped kernel */
-        return gx_winograd_f2k3(ctx, "conv_transpose", g.N, g.F, g.C, g.out[1], g.out[2], g.in[1],
+        return gx_winograd_conv(ctx, "conv_transpose", g.N, g.F, g.C, g.out[1], g.out[2], g.in[1],
                                 g.in[2], 2 - g.p[1], 2 - g.p[2], (const float *)y, (const float *)w, 1,
                                 (float *)x);
     const plane_ops *ops = ops_of(g.dtype);
@@ -520,9 +520,9 @@ static int conv_weight_grad(gx_context *ctx, const gx_tensor *in, int32_t nin, g
     if (g.N == 0 || g.L == 0 || nw == 0)
         return GX_OK;
     if (winograd_fits(&g, 0))
-        return gx_winograd_f2k3_weight_grad(ctx, g.N, g.C, g.F, g.in[1], g.in[2], g.out[1], g.out[2],
-                                            g.p[1], g.p[2], (const float *)in[0].data,
-                                            (const float *)in[1].data, (float *)dw);
+        return gx_winograd_weight_grad(ctx, g.N, g.C, g.F, g.in[1], g.in[2], g.out[1], g.out[2],
+                                       g.p[1], g.p[2], (const float *)in[0].data,
+                                       (const float *)in[1].data, (float *)dw);
     const plane_ops *ops = ops_of(g.dtype);
     plan p = make_plan(&g, 4 * GX_CONV_BLOCK_COLS); /* the product's depth: wider pays here */
     int64_t R = g.out[0] * g.out[1];

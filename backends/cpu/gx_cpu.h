@@ -73,18 +73,18 @@ int gx_sgemm_avx512_gemm(gx_context *ctx, int ta, int tb, int64_t M, int64_t N, 
                          const float *A, int64_t lda, const float *B, int64_t ldb, int accum,
                          float *C, int64_t ldc);
 
-/* conv_winograd.c: y (N, F, OH, OW) = 3x3 stride-1 correlation of x (N, C,
- * H, W) zero-padded by (ph, pw), by Winograd F(2x2, 3x3).  flip: the kernel
- * is w (C, F, 3, 3) transposed and rotated by 180 degrees (the image
- * gradient / Deconvolution); else w is (F, C, 3, 3). */
+/* conv_winograd_run.c: y (N, F, OH, OW) = 3x3 stride-1 correlation of x (N,
+ * C, H, W) zero-padded by (ph, pw), by Winograd F(4x4, 3x3) or F(2x2, 3x3).
+ * flip: the kernel is w (C, F, 3, 3) transposed and rotated by 180 degrees
+ * (the image gradient / Deconvolution); else w is (F, C, 3, 3). */
 int gx_winograd_eligible(int64_t C, int64_t F);
-int gx_winograd_f2k3(gx_context *ctx, const char *name, int64_t N, int64_t C, int64_t F, int64_t H,
+int gx_winograd_conv(gx_context *ctx, const char *name, int64_t N, int64_t C, int64_t F, int64_t H,
                      int64_t W, int64_t OH, int64_t OW, int64_t ph, int64_t pw, const float *x,
                      const float *w, int flip, float *y);
 /* dw (F, C, 3, 3) of that correlation (flip 0) from x and dy (N, F, OH, OW). */
-int gx_winograd_f2k3_weight_grad(gx_context *ctx, int64_t N, int64_t C, int64_t F, int64_t H,
-                                 int64_t W, int64_t OH, int64_t OW, int64_t ph, int64_t pw,
-                                 const float *x, const float *dy, float *dw);
+int gx_winograd_weight_grad(gx_context *ctx, int64_t N, int64_t C, int64_t F, int64_t H, int64_t W,
+                            int64_t OH, int64_t OW, int64_t ph, int64_t pw, const float *x,
+                            const float *dy, float *dw);
 
 #define GX_REG(r, name, dtype, fn)                                         \
     do {                                                                   \

@@ -392,11 +392,12 @@ print("ok")
 """
 
 
-@pytest.mark.parametrize("path,winograd", [("blas", "0"), ("avx512", "0"), ("blas", "1")])
+@pytest.mark.parametrize("path,winograd", [("blas", "0"), ("avx512", "0"), ("blas", "2"), ("blas", "4")])
 def test_float32_gemm_paths(path, winograd):
     """float32 convolution through OpenBLAS, through the AVX-512 micro-kernel
     (used when OpenBLAS runs without AVX-512; BLAS again on CPUs without it), and
-    through Winograd F(2x2, 3x3) for 3x3 stride-1 kernels (AVX-512 CPUs) agree
+    through Winograd F(2x2, 3x3) and F(4x4, 3x3) for 3x3 stride-1 kernels (AVX-512
+    CPUs) agree
     with float64 results: forward, image gradient and weight gradient."""
     import subprocess
     import sys
