@@ -1,8 +1,11 @@
 """Timing helpers shared by the benchmark scripts: best-of-N wall times."""
 from __future__ import annotations
 
+import contextlib
+import subprocess
+import sys
 import timeit
-from typing import Callable
+from typing import Callable, Iterator
 
 
 def best_time(fn: Callable[[], object], number: int, repeat: int = 5) -> float:
@@ -23,6 +26,21 @@ def best_times_interleaved(fns: dict[str, Callable[[], object]], number: int,
         for name, fn in fns.items():
             best[name] = min(best[name], timeit.timeit(fn, number=number) / number)
     return best
+
+
+@contextlib.contextmanager
+def busy_load(n: int) -> Iterator[None]:
+    """Runs `n` busy processes (a pure-Python spin loop each, as a DataLoader
+    worker, a notebook kernel or a compile would take a core) while the
+    block runs; they are killed on exit."""
+    procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(max(n, 0))]
+    try:
+        yield
+    finally:
+        for p in procs:
+            p.kill()
+        for p in procs:
+            p.wait()
 
 
 def try_import_torch():

@@ -40,7 +40,10 @@ issue's targets use:
 Flags: --only GROUP..., --rounds N, --quick (fewer timed calls: a smoke test,
 not a measurement), --no-torch, --no-compile (PyTorch eager only), --mxnet
 PYTHON (default: $GLUONX_MXNET_PYTHON; without either MXNet is skipped),
---no-mxnet.
+--no-mxnet, --load N: each case is timed quiet, then again beside N busy
+processes (benchmarks/_timing.busy_load), and a "loaded/quiet" line gives
+each framework's throughput under load over its quiet throughput (the
+eager-speed issue's target: gluonx's ratio >= PyTorch's).
 
 A training step is forward under autograd.record(), loss, backward and
 trainer.step (PyTorch: forward, loss, backward, optimizer.step, zero_grad);
@@ -72,7 +75,7 @@ ENV_AT_START = dict(os.environ)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _models import HYBRIDIZE, build  # noqa: E402
-from _timing import best_times_interleaved, try_import_torch  # noqa: E402
+from _timing import best_times_interleaved, busy_load, try_import_torch  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -317,7 +320,8 @@ def _ratio(label, num, den, target=None) -> str:
     return txt + (" [target >= %.2fx]" % target if target else "")
 
 
-def run_case(case, variants, mxnet_python, number, repeat, first_round):
+def run_case(case, variants, mxnet_python, number, repeat, first_round, tag="") -> dict:
+    """Times one case, prints its table; returns throughput per row name."""
     group, label, model, shape, batch, train, _, _ = case
     unit = "img/s" if model == "resnet" else "samples/s"
     steps = {name: v["step"] for name, v in variants.items() if "step" in v}
@@ -327,7 +331,7 @@ def run_case(case, variants, mxnet_python, number, repeat, first_round):
         import traceback
         traceback.print_exc()
         print("%-26s batch %4d  timing failed: %s" % (label, batch, _reason(e)), flush=True)
-        return
+        return {}
     rates = {name: batch / t for name, t in times.items()}
     rows = {name: v for name, v in variants.items()}
     if mxnet_python:
@@ -341,7 +345,7 @@ def run_case(case, variants, mxnet_python, number, repeat, first_round):
                              "note": "MXNet %s%s, own process, load average %.2f"
                                      % (res["version"], ", oneDNN" if res.get("onednn") else "",
                                         res.get("loadavg", float("nan")))}
-    print("%s  batch %d  (%s, best of %d x %d steps)" % (label, batch, unit, repeat, number), flush=True)
+    print("%s  batch %d  (%s, best of %d x %d steps)%s" % (label, batch, unit, repeat, number, tag), flush=True)
     for name in LABELS:
         if name not in rows:
             continue
@@ -366,6 +370,14 @@ def run_case(case, variants, mxnet_python, number, repeat, first_round):
     if "torch.compile" in rows:
         cells.append(_ratio("static/torch.compile", static, rates.get("torch.compile")))
     print("  ratios: " + "  ".join(cells), flush=True)
+    return rates
+
+
+def print_load_ratios(quiet: dict, loaded: dict, n: int) -> None:
+    """Each row's throughput beside n busy processes over its quiet throughput."""
+    cells = ["%s %.2f" % (LABELS[name], loaded[name] / quiet[name])
+             for name in LABELS if quiet.get(name) and loaded.get(name)]
+    print("  loaded/quiet (--load %d): %s" % (n, "  ".join(cells)), flush=True)
 
 
 def main(argv=None):
@@ -379,6 +391,8 @@ def main(argv=None):
     p.add_argument("--mxnet", metavar="PYTHON", default=os.environ.get("GLUONX_MXNET_PYTHON"),
                    help="a Python with MXNet 1.9.1 (default: $GLUONX_MXNET_PYTHON)")
     p.add_argument("--no-mxnet", action="store_true")
+    p.add_argument("--load", type=int, default=0, metavar="N",
+                   help="also time each case beside N busy processes and print loaded/quiet ratios")
     args = p.parse_args(argv)
     groups = args.only or ["mlp", "lenet", "resnet"]
     torch = None if args.no_torch else try_import_torch()
@@ -415,7 +429,13 @@ def main(argv=None):
             first = i not in built
             if first:
                 built[i] = build_variants(case, torch, not args.no_compile)
-            run_case(case, built[i], mxnet_python, number, repeat, first)
+            quiet = run_case(case, built[i], mxnet_python, number, repeat, first,
+                             "  quiet" if args.load else "")
+            if args.load > 0:
+                with busy_load(args.load):
+                    loaded = run_case(case, built[i], mxnet_python, number, repeat, False,
+                                      "  beside %d busy processes" % args.load)
+                print_load_ratios(quiet, loaded, args.load)
 
 
 if __name__ == "__main__":

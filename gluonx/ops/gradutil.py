@@ -1,5 +1,6 @@
 """Building blocks of gradient rules (used by the ``*_grad`` modules).
 
+* :func:`wants_grad` says whether an input's gradient is needed at all.
 * :func:`unbroadcast` sums a gradient back to the shape of a broadcast input.
 * :func:`gather_grad` differentiates any operator that only selects or copies
   elements (pad, take, pick, slices, tile, advanced indexing ...): the
@@ -15,6 +16,13 @@ from gluonx._core import ndarray as _c
 from gluonx.base import MXNetValueError
 from gluonx.ops.registry import F, Attr, OpDef, register
 from gluonx.ops.shape_rules import prod
+
+
+def wants_grad(node, i: int) -> bool:
+    """Whether input i of a recorded node takes part in the gradient (a
+    network's input and a frozen weight do not: their products are skipped,
+    not computed and dropped)."""
+    return node.parents[i] is not None
 
 
 def shape_of(x) -> tuple:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from gluonx.ops.gradutil import gather_grad, unbroadcast
+from gluonx.ops.gradutil import gather_grad, unbroadcast, wants_grad
 from gluonx.ops.nn_basic import _channel_shape
 from gluonx.ops.registry import F, defgrad
 
@@ -23,10 +23,13 @@ def _fc_grad(node, dy):
     if a["flatten"] and data.ndim != 2:
         x2 = data.reshape((data.shape[0] if data.ndim else 1, k))
     dy2 = dy.reshape((-1, H)) if dy.ndim != 2 else dy
-    dx = F.dot(dy2, weight)
-    dw = F.dot(dy2, x2, transpose_a=True)
-    db = F.sum(dy2, axis=0) if (bias is not None and not a["no_bias"]) else None
-    return (dx.reshape(data.shape) if dx.shape != data.shape else dx, dw, db)
+    # a network's input (the first layer's data) and frozen weights need no product
+    dx = F.dot(dy2, weight) if wants_grad(node, 0) else None
+    dw = F.dot(dy2, x2, transpose_a=True) if wants_grad(node, 1) else None
+    db = F.sum(dy2, axis=0) if (bias is not None and not a["no_bias"] and wants_grad(node, 2)) else None
+    if dx is not None and dx.shape != data.shape:
+        dx = dx.reshape(data.shape)
+    return (dx, dw, db)
 
 
 def _sig(x):

@@ -23,6 +23,7 @@ from __future__ import annotations
 from gluonx.base import MXNetNotImplementedError
 from gluonx.ops.nn_conv import (conv_data_grad_adj, conv_params, deconv_params, from_channel_first,
                                 is_channel_last, to_channel_first)
+from gluonx.ops.gradutil import wants_grad
 from gluonx.ops.registry import F, defgrad
 
 
@@ -55,12 +56,6 @@ def _bias_grad(node, dy, bias):
     return F.sum(dy, axis=(0,) + tuple(range(2, dy.ndim)))
 
 
-def _wants(node, i):
-    """Whether input i takes part in the gradient (a network's input image and a
-    frozen weight do not: their products are skipped, not computed and dropped)."""
-    return node.parents[i] is not None
-
-
 def _channel_first_grads(node, dy, products):
     """(dx, dw, db) of a (transposed) convolution: `products(x, w, dy)` gives
     the channel-first (dx, dw); channel-last arrays are transposed around it."""
@@ -83,9 +78,9 @@ def _convolution_grad(node, dy):
 
     def products(x, w, dy):
         kernel, stride, dilate, pad = _geo("Convolution", x, a)
-        dx = _conv_data_grad(dy, w, x.shape, kernel, stride, dilate, pad, G) if _wants(node, 0) else None
+        dx = _conv_data_grad(dy, w, x.shape, kernel, stride, dilate, pad, G) if wants_grad(node, 0) else None
         dw = (F._conv_weight_grad(x, dy, kernel=kernel, stride=stride, dilate=dilate, pad=pad, num_group=G)
-              if _wants(node, 1) else None)
+              if wants_grad(node, 1) else None)
         return dx, dw
     return _channel_first_grads(node, dy, products)
 
@@ -99,9 +94,9 @@ def _deconvolution_grad(node, dy):
         kernel, stride, dilate, pad, _, _ = deconv_params("Deconvolution", x.shape, a.get("kernel"),
                                                           a.get("stride"), a.get("dilate"), a.get("pad"),
                                                           a.get("adj"), a.get("target_shape"))
-        dx = _conv_to(dy, w, x.shape, kernel, stride, dilate, pad, G) if _wants(node, 0) else None
+        dx = _conv_to(dy, w, x.shape, kernel, stride, dilate, pad, G) if wants_grad(node, 0) else None
         dw = (F._conv_weight_grad(dy, x, kernel=kernel, stride=stride, dilate=dilate, pad=pad, num_group=G)
-              if _wants(node, 1) else None)
+              if wants_grad(node, 1) else None)
         return dx, dw
     return _channel_first_grads(node, dy, products)
 

@@ -20,8 +20,8 @@ def _run(*args, timeout=300):
 
 def test_bench_gluon_runs():
     out = _run("benchmarks/bench_gluon.py", "--only", "mlp", "--quick", "--rounds", "1",
-               "--no-torch", "--no-mxnet")
-    assert "gluonx hybridize()" in out
+               "--no-torch", "--no-mxnet", "--load", "1")
+    assert "gluonx hybridize()" in out and "loaded/quiet (--load 1)" in out
 
 
 @pytest.mark.parametrize("config", ["gx-eager", "gx-static"])
