@@ -11,6 +11,10 @@ import os as _os
 # OpenBLAS and everything else on a small machine.  Read when libgomp loads.
 _os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
+from gluonx import _threads  # noqa: E402
+
+_threads.configure()   # thread counts from the affinity mask and the cgroup quota
+
 __version__ = "0.1.0"
 
 from gluonx import base  # noqa: E402

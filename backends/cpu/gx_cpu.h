@@ -69,7 +69,7 @@ void gx_sgemm_packed(int64_t M, int64_t N, int64_t K, const float *Ap, int tb, c
                      int64_t ldb, int accum, float *C, int64_t ldc, float *bpanel);
 void gx_sgemm_prepacked(int64_t M, int64_t N, int64_t K, const float *Ap, const float *Bp,
                         int accum, float *C, int64_t ldc);
-int gx_sgemm_avx512_gemm(gx_context *ctx, int ta, int tb, int64_t M, int64_t N, int64_t K,
+int gx_sgemm_avx512_gemm(gx_context *ctx, int threads, int ta, int tb, int64_t M, int64_t N, int64_t K,
                          const float *A, int64_t lda, const float *B, int64_t ldb, int accum,
                          float *C, int64_t ldc);
 

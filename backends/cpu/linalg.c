@@ -7,6 +7,7 @@
 #include <cblas.h>
 
 #include "gx_cpu.h"
+#include "threads.h"
 
 /* One matrix operand: rows x cols, element strides. */
 typedef struct {
@@ -101,13 +102,42 @@ void gx_cpu_gemm(int32_t dtype, int ta, int tb, int64_t M, int64_t N, int64_t K,
 }
 
 /* Thread count of OpenBLAS's own pool, for kernels that run single-threaded
- * BLAS calls on several OpenMP threads at once. */
+ * BLAS calls on several OpenMP threads at once (and for the gemm kernel's
+ * choice per call, threads.h). */
 int gx_cpu_blas_threads(int n)
 {
     int prev = scipy_openblas_get_num_threads();
     if (n > 0)
         scipy_openblas_set_num_threads(n);
     return prev;
+}
+
+/* OpenBLAS's pool size as configured at the first product (OPENBLAS_NUM_THREADS
+ * / OMP_NUM_THREADS): the most a product may use. */
+static int blas_pool_size(void)
+{
+    static int n = 0;
+    if (n == 0)
+        n = scipy_openblas_get_num_threads();
+    return n;
+}
+
+/* One product's thread count, chosen by load (threads.h); OpenBLAS is set to
+ * it for the call (and back after, blas_threads_done). */
+static int blas_threads_for(gx_adapt_site *site, double work, gx_adapt_call *call)
+{
+    int all = blas_pool_size();
+    int nt = gx_adapt_begin(site, work, all, call);
+    if (nt != all)
+        scipy_openblas_set_num_threads(nt);
+    return nt;
+}
+
+static void blas_threads_done(gx_adapt_call *call, int nt)
+{
+    gx_adapt_end(call);
+    if (nt != blas_pool_size())
+        scipy_openblas_set_num_threads(blas_pool_size());
 }
 
 /* Reads the three views into mats; returns the batch count or -1. */
@@ -159,20 +189,20 @@ static mat transposed(const mat *m)
 
 /* float32 products go to gluonx's own AVX-512 GEMM where OpenBLAS runs
  * without AVX-512 (sgemm_avx512.c); 0: not taken, use BLAS. */
-static int own_f32(gx_context *ctx, int ta, int tb, int64_t M, int64_t N, int64_t K, double alpha,
+static int own_f32(gx_context *ctx, int threads, int ta, int tb, int64_t M, int64_t N, int64_t K, double alpha,
                    double beta, const float *A, int64_t lda, const float *B, int64_t ldb, float *C,
                    int64_t ldc)
 {
     if (alpha != 1.0 || (beta != 0.0 && beta != 1.0))
         return 0;
-    return gx_sgemm_avx512_gemm(ctx, ta, tb, M, N, K, A, lda, B, ldb, beta == 1.0, C, ldc);
+    return gx_sgemm_avx512_gemm(ctx, threads, ta, tb, M, N, K, A, lda, B, ldb, beta == 1.0, C, ldc);
 }
 
-static int own_f64(gx_context *ctx, int ta, int tb, int64_t M, int64_t N, int64_t K, double alpha,
+static int own_f64(gx_context *ctx, int threads, int ta, int tb, int64_t M, int64_t N, int64_t K, double alpha,
                    double beta, const double *A, int64_t lda, const double *B, int64_t ldb,
                    double *C, int64_t ldc)
 {
-    (void)ctx; (void)ta; (void)tb; (void)M; (void)N; (void)K; (void)alpha; (void)beta; (void)A;
+    (void)ctx; (void)threads; (void)ta; (void)tb; (void)M; (void)N; (void)K; (void)alpha; (void)beta; (void)A;
     (void)lda; (void)B; (void)ldb; (void)C; (void)ldc;
     return 0;
 }
@@ -206,14 +236,19 @@ static int own_f64(gx_context *ctx, int ta, int tb, int64_t M, int64_t N, int64_
         }                                                                                \
         enum CBLAS_TRANSPOSE ta_ = tra ? CblasTrans : CblasNoTrans;                      \
         enum CBLAS_TRANSPOSE tb_ = trb ? CblasTrans : CblasNoTrans;                      \
+        static gx_adapt_site site_;                                                      \
+        gx_adapt_call call_;                                                             \
+        int nt_ = blas_threads_for(&site_, (double)M * (double)N * (double)K * (double)nb, \
+                                   &call_);                                              \
         for (int64_t q = 0; q < nb; q++) {                                               \
             const T *aq = (const T *)a.p + q * a.sbatch, *bq = (const T *)b.p + q * b.sbatch; \
             T *cq = (T *)c.p + q * c.sbatch;                                             \
-            if (!own_##SUF(ctx, tra, trb, M, N, K, alpha, beta, aq, lda, bq, ldb, cq, ldc)) \
+            if (!own_##SUF(ctx, nt_, tra, trb, M, N, K, alpha, beta, aq, lda, bq, ldb, cq, ldc)) \
                 PREFIX(CblasRowMajor, ta_, tb_, (blasint)M, (blasint)N, (blasint)K,      \
                        (T)alpha, aq, (blasint)lda, bq, (blasint)ldb, (T)beta, cq,        \
                        (blasint)ldc);                                                    \
         }                                                                                \
+        blas_threads_done(&call_, nt_);                                                  \
         return GX_OK;                                                                    \
     }
 DEFINE_BLAS_GEMM(f32, float, scipy_cblas_sgemm)

@@ -226,11 +226,11 @@ void gx_sgemm_prepacked(int64_t M, int64_t N, int64_t K, const float *Ap, const 
  * gemm kernel's float32 path (linalg.c) where OpenBLAS runs without AVX-512
  * (gx_sgemm_avx512_available).  A is packed once, in parallel; then each
  * thread takes a run of column panels (or of row panels, when C has few
- * columns).  Returns 0, having done nothing, where it does not apply (small
- * products, inside a parallel region, no scratch memory): the caller uses
- * BLAS. */
-int gx_sgemm_avx512_gemm(gx_context *ctx, int ta, int tb, int64_t M, int64_t N, int64_t K,
-                         const float *A, int64_t lda, const float *B, int64_t ldb, int accum,
+ * columns), on `threads` threads (<= 0: all).  Returns 0, having done
+ * nothing, where it does not apply (small products, inside a parallel
+ * region, no scratch memory): the caller uses BLAS. */
+int gx_sgemm_avx512_gemm(gx_context *ctx, int threads, int ta, int tb, int64_t M, int64_t N,
+                         int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb, int accum,
                          float *C, int64_t ldc)
 {
     /* below 2^24 multiply-adds OpenBLAS's AVX2 kernels were faster: MLP
@@ -241,7 +241,7 @@ int gx_sgemm_avx512_gemm(gx_context *ctx, int ta, int tb, int64_t M, int64_t N, 
         (double)M * (double)N * (double)K < (double)(1 << 24))
         return 0;
     int64_t mpanels = (M + MR - 1) / MR, npanels = (N + NR - 1) / NR;
-    int nt = omp_get_max_threads();
+    int nt = threads > 0 ? threads : omp_get_max_threads();
     float *Ap = (float *)ctx->scratch_alloc(ctx, gx_sgemm_packed_a_floats(M, K) * sizeof(float));
     float *bp = (float *)ctx->scratch_alloc(ctx, gx_sgemm_b_panel_floats() * (size_t)nt * sizeof(float));
     if (Ap == NULL || bp == NULL)
@@ -296,12 +296,12 @@ void gx_sgemm_prepacked(int64_t M, int64_t N, int64_t K, const float *Ap, const 
 {
     (void)M; (void)N; (void)K; (void)Ap; (void)Bp; (void)accum; (void)C; (void)ldc;
 }
-int gx_sgemm_avx512_gemm(gx_context *ctx, int ta, int tb, int64_t M, int64_t N, int64_t K,
-                         const float *A, int64_t lda, const float *B, int64_t ldb, int accum,
+int gx_sgemm_avx512_gemm(gx_context *ctx, int threads, int ta, int tb, int64_t M, int64_t N,
+                         int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb, int accum,
                          float *C, int64_t ldc)
 {
-    (void)ctx; (void)ta; (void)tb; (void)M; (void)N; (void)K; (void)A; (void)lda; (void)B;
-    (void)ldb; (void)accum; (void)C; (void)ldc;
+    (void)ctx; (void)threads; (void)ta; (void)tb; (void)M; (void)N; (void)K; (void)A; (void)lda;
+    (void)B; (void)ldb; (void)accum; (void)C; (void)ldc;
     return 0;
 }
 
