@@ -15,7 +15,7 @@ import struct
 
 from gluonx._core import ndarray as _c
 from gluonx.base import MXNetIndexError, MXNetTypeError, MXNetValueError
-from gluonx.ops.registry import Attr, OpDef, register
+from gluonx.ops.registry import Attr, OpDef, ShapeUnknown, register
 from gluonx.ops.shape_rules import axis_index, prod
 
 _AXIS = Attr("axis", "axis", None, "Axis or axes to reduce (None or (): all).")
@@ -155,9 +155,28 @@ def _make_arg_infer(kernel):
             oshape = _result_shape(shape, ax, a["keepdims"])
         if prod(shape) == 0:
             raise MXNetValueError("Operator %s: cannot take %s of an array of shape %s" % (kernel, kernel, shape))
-        return [oshape], [dtypes[0]]
+        return [oshape], [arg_index_dtype(dtypes[0])]
     infer.__name__ = "_%s_infer" % kernel
     return infer
+
+
+def arg_index_dtype(dtype: str) -> str:
+    """The dtype argmax/argmin/argmax_channel write their indices in.
+
+    float32 for every input but float64 (kept: exact to 2^53, and MXNet 1.9.1 gives float64
+    there too).  MXNet 1.9.1 writes the index in the input's dtype, which is wrong for the
+    others: bool gives True, int8 wraps (index 2995 -> -77), float16 rounds past 2048.  The
+    kernel counts in int64 and converts once on store, so a float32 index is exact up to
+    2^24 (16,777,216) and rounds to the nearest float32 past that, as MXNet's float32 does.
+    """
+    return "float64" if dtype == "float64" else "float32"
+
+
+def _arg_type(a, dtypes):
+    """Graph dtype inference of argmax/argmin/argmax_channel: the same answer as the shape rule."""
+    if dtypes[0] is None:
+        raise ShapeUnknown()
+    return [arg_index_dtype(dtypes[0])]
 
 
 def _make_arg(kernel):
@@ -171,11 +190,11 @@ def _make_arg(kernel):
 
 
 for _k, _what in (("argmax", "largest"), ("argmin", "smallest")):
-    register(OpDef(_k, _make_arg(_k), infer=_make_arg_infer(_k),
+    register(OpDef(_k, _make_arg(_k), infer=_make_arg_infer(_k), infer_type=_arg_type,
                    attrs=(Attr("axis", "axis", None, "The axis (None: the flattened array)."), _KEEP),
                    method=_k, differentiable=False,
-                   doc="Index of the %s element along an axis, in the input's dtype (float32 "
-                       "for float32 input); ties give the first index.\n\n"
+                   doc="Index of the %s element along an axis, as float32 (float64 for float64 "
+                       "input; float32 is exact up to 2^24); ties give the first index.\n\n"
                        ">>> mx.nd.array([[1, 5], [3, 2]]).%s(axis=1).asnumpy()\n"
                        "array([%s], dtype=float32)" % (_what, _k, "1., 0." if _k == "argmax" else "0., 1.")))
 
@@ -186,13 +205,14 @@ def _argmax_channel_infer(a, shapes, dtypes):
     oshape = shape[:ax] or (1,)
     if prod(shape) == 0 and prod(oshape):
         raise MXNetValueError("Operator argmax_channel: cannot take argmax of an array of shape %s" % (shape,))
-    return [oshape], [dtypes[0]]
+    return [oshape], [arg_index_dtype(dtypes[0])]
 
 
 def _argmax_channel(data, out):
     reduce_into("argmax", data, (data.ndim - 1,), out, None, "argmax_channel")
 
 
-register(OpDef("argmax_channel", _argmax_channel, infer=_argmax_channel_infer, differentiable=False,
+register(OpDef("argmax_channel", _argmax_channel, infer=_argmax_channel_infer, infer_type=_arg_type,
+               differentiable=False,
                doc="argmax along the last axis.\n\n>>> mx.nd.argmax_channel(mx.nd.array([[1, 5]]))"
                    ".asnumpy()\narray([1.], dtype=float32)"))
