@@ -75,6 +75,8 @@ def _stack_grad(node, dy):
 def _split_grad(node, *dys):
     x = node.inputs[0]
     axis = node.attrs["axis"] % x.ndim
-    if node.attrs.get("squeeze_axis"):
-        dys = [F.expand_dims(d, axis=axis) for d in dys]
+    # Each head gradient goes back to its piece's unsqueezed shape.  A reshape, not expand_dims:
+    # a squeezed 1-D split gives pieces of shape (1,), not (), so expand_dims would add an axis.
+    piece = x.shape[:axis] + (x.shape[axis] // len(dys),) + x.shape[axis + 1:]
+    dys = [d.reshape(piece) for d in dys]
     return (F.concat(*dys, dim=axis) if len(dys) > 1 else dys[0].reshape(x.shape),)
