@@ -71,12 +71,69 @@ typedef void (*ew_loop)(char **p, const int64_t *s, int64_t n, const void *aux);
 
 #define EW_MAX_OPS 4
 
+/* Coalesced views of ts[0..nops-1] (same shape): size-1 axes dropped and
+ * neighbours merged where every operand steps through them as one axis.
+ * Without it an (N, 1) operand is N rows of one element each: filling
+ * (100000, 1) took 410 us against 4 us for (1, 100000).  Writes the views to
+ * tmp (shape and strides in shp/st) and their addresses to out. */
+typedef struct {
+    gx_tensor t[EW_MAX_OPS];
+    int64_t shape[GX_MAX_NDIM];
+    int64_t strides[EW_MAX_OPS][GX_MAX_NDIM];
+    const gx_tensor *ptr[EW_MAX_OPS];
+} ew_views;
+
+static inline const gx_tensor *const *ew_coalesce(int nops, const gx_tensor *const *ts, ew_views *v)
+{
+    const gx_tensor *t0 = ts[0];
+    int nd = 0;
+    for (int d = 0; d < t0->ndim; d++) {
+        int64_t n = t0->shape[d];
+        if (n == 0)
+            return ts; /* nothing to run: keep the views as they are */
+        if (n == 1)
+            continue;
+        int merge = nd > 0;
+        for (int k = 0; k < nops && merge; k++)
+            merge = v->strides[k][nd - 1] == ts[k]->strides[d] * n;
+        if (merge) {
+            v->shape[nd - 1] *= n;
+            for (int k = 0; k < nops; k++)
+                v->strides[k][nd - 1] = ts[k]->strides[d];
+        } else {
+            v->shape[nd] = n;
+            for (int k = 0; k < nops; k++)
+                v->strides[k][nd] = ts[k]->strides[d];
+            nd++;
+        }
+    }
+    if (nd == t0->ndim)
+        return ts; /* already as coalesced as it gets */
+    if (nd == 0) { /* every axis had size 1: one element */
+        v->shape[0] = 1;
+        for (int k = 0; k < nops; k++)
+            v->strides[k][0] = 0;
+        nd = 1;
+    }
+    for (int k = 0; k < nops; k++) {
+        v->t[k] = *ts[k];
+        v->t[k].shape = v->shape;
+        v->t[k].strides = v->strides[k];
+        v->t[k].ndim = nd;
+        v->ptr[k] = &v->t[k];
+    }
+    return v->ptr;
+}
+
 /* Runs `fn` over operands ts[0..nops-1], which all have ts[0]'s shape.
  * Small work runs inline on one thread; above GX_OMP_MIN_ELEMS the flat
  * index range is split evenly between threads (rows may be cut). */
 static inline void ew_run(gx_context *c, int nops, const gx_tensor *const *ts, ew_loop fn,
                           const void *aux)
 {
+    ew_views views;
+    if (ts[0]->ndim > 1)
+        ts = ew_coalesce(nops, ts, &views);
     const gx_tensor *t0 = ts[0];
     char *p[EW_MAX_OPS];
     int64_t s[EW_MAX_OPS];
