@@ -91,3 +91,50 @@ def test_hook_handle_and_helpers():
     assert len(hooks) == 0
     assert utils.shape_is_known((2, 3)) and not utils.shape_is_known((2, 0)) and not utils.shape_is_known(None)
     assert utils._brief_print_list(range(10)) == "'0', '1', '2', ..., '6', '7', '8', '9'"  # as MXNet
+
+
+class _FakeResponse:
+    """What urlopen returns, enough for download: read() in chunks, a context manager."""
+
+    def __init__(self, payload: bytes):
+        self._payload = payload
+
+    def read(self, n: int = -1) -> bytes:
+        out, self._payload = self._payload[:n], self._payload[n:]
+        return out
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+@pytest.mark.parametrize("verify", [True, False])
+def test_download_verify_ssl(tmp_path, monkeypatch, verify):
+    import ssl
+    import urllib.request
+    seen = []
+
+    def fake_urlopen(url, context=None):
+        seen.append((url, context))
+        return _FakeResponse(b"abc" * 40000)
+
+    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
+    target = str(tmp_path / "f.bin")
+    if verify:
+        out = utils.download("https://example.invalid/f.bin", path=target)
+    else:
+        with pytest.warns(UserWarning, match="Unverified HTTPS"):
+            out = utils.download("https://example.invalid/f.bin", path=target, verify_ssl=False)
+    assert out == target
+    with open(target, "rb") as f:
+        assert f.read() == b"abc" * 40000
+    (url, ctx), = seen
+    assert url == "https://example.invalid/f.bin"
+    if verify:
+        assert ctx is None  # urlopen's own default: verified
+    else:
+        assert ctx.verify_mode == ssl.CERT_NONE and not ctx.check_hostname
+    # the process-wide default context is untouched
+    assert ssl.create_default_context().verify_mode == ssl.CERT_REQUIRED
