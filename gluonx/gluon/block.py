@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import re
 import threading
+import weakref
 import warnings
 from collections import OrderedDict, defaultdict
 
@@ -45,9 +46,15 @@ class _BlockScope:
     _current = threading.local()
 
     def __init__(self, block):
-        self._block = block
+        # weak: the block owns its scope; a strong link back would put every Block in a
+        # reference cycle and keep a dropped network's arrays until a full gc pass
+        self._block_ref = weakref.ref(block)
         self._counter = {}
         self._old_scope = None
+
+    @property
+    def _block(self):
+        return self._block_ref()
 
     @staticmethod
     def create(prefix, params, hint):
