@@ -18,6 +18,16 @@ from setuptools.command.build_ext import build_ext
 HERE = os.path.dirname(os.path.abspath(__file__))
 INCLUDE = [os.path.join(HERE, "include")]
 OPT = ["-O3", "-fno-math-errno", "-fno-trapping-math", "-Wall", "-Wno-unused-function"]
+LINK = []
+
+# GLUONX_SANITIZE=address,undefined builds both native parts with ASan + UBSan
+# (.ci/sanitize runs the op tests and the fuzz suite on such a build).  Python
+# itself is not instrumented, so the runtime is preloaded: see .ci/sanitize.
+SANITIZE = os.environ.get("GLUONX_SANITIZE", "").strip()
+if SANITIZE:
+    OPT = ["-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=" + SANITIZE,
+           "-fno-sanitize-recover=all", "-Wall", "-Wno-unused-function"]
+    LINK = ["-fsanitize=" + SANITIZE]
 
 
 class BuildExt(build_ext):
@@ -35,6 +45,7 @@ core = Extension(
     include_dirs=INCLUDE + ["gluonx/_core"],
     extra_compile_args=OPT + ["-Wno-unused-variable"],
     libraries=["dl"],
+    extra_link_args=LINK,
 )
 
 blas_lib_dir = scipy_openblas32.get_lib_dir()
@@ -43,7 +54,7 @@ cpu_backend = Extension(
     sources=sorted(glob.glob("backends/cpu/*.c")),
     include_dirs=INCLUDE + ["backends/cpu", scipy_openblas32.get_include_dir()],
     extra_compile_args=OPT + ["-fopenmp", "-std=gnu11"],
-    extra_link_args=["-fopenmp"],
+    extra_link_args=["-fopenmp"] + LINK,
     library_dirs=[blas_lib_dir],
     libraries=[scipy_openblas32.get_library(), "m"],
     # The Python side preloads OpenBLAS from the wheel; the rpath is a fallback.

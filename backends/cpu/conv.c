@@ -20,6 +20,7 @@
 #include <omp.h>
 
 #include "gx_cpu.h"
+#include "threads.h"
 
 typedef struct {
     int64_t N, C, F, G;                /* images, image channels, filters, groups */
@@ -213,12 +214,14 @@ typedef struct {
     int64_t width;   /* columns of a block's column matrix, at most */
     int threads;     /* OpenMP threads over the groups (1: in turn) */
     int direct;      /* 1x1 kernel, stride 1, no pad, one image per group: no im2col */
+    int one_thread;  /* the load made one thread faster: the products too run on one */
+    gx_adapt_call call; /* the thread count's measurement: ended with gx_adapt_end */
 } plan;
 
 #define GX_CONV_BLOCK_COLS 256
 
 /* group_cols: the GEMM width a group of small maps should reach. */
-static plan make_plan(const geom *g, int64_t group_cols)
+static plan make_plan(const geom *g, int64_t group_cols, gx_adapt_site *site)
 {
     plan p;
     int nt = omp_get_max_threads();
@@ -240,6 +243,10 @@ static plan make_plan(const geom *g, int64_t group_cols)
     double macs = (double)g->N * (double)g->F * (double)(g->C / g->G) * (double)g->klen * (double)g->L;
     /* below ~4 MMAC a parallel region's wake-up is not paid back */
     p.threads = (nt > 1 && p.ngroups >= 2 && macs > 4e6) ? (p.ngroups < nt ? (int)p.ngroups : nt) : 1;
+    /* one thread or all, as the machine's load makes faster (threads.h) */
+    int parallel = p.threads > 1;
+    p.threads = gx_adapt_begin(site, macs, p.threads, &p.call);
+    p.one_thread = parallel && p.threads == 1;
     int unit = g->klen == 1;
     for (int i = 0; i < 3; i++)
         unit = unit && g->s[i] == 1 && g->p[i] == 0 && g->in[i] == g->out[i];
@@ -321,7 +328,8 @@ static void fold(const geom *g, const plane_ops *ops, const char *col, int64_t w
 #define RUN_BLOCKS(P, R, ...)                                                        \
     do {                                                                             \
         int nthr_ = (P).threads;                                                     \
-        int saved_ = nthr_ > 1 ? gx_cpu_blas_threads(1) : 0;                         \
+        int one_ = nthr_ > 1 || (P).one_thread;                                      \
+        int saved_ = one_ ? gx_cpu_blas_threads(1) : 0;                              \
         _Pragma("omp parallel num_threads(nthr_) if (nthr_ > 1)")                    \
         {                                                                            \
             int tid = omp_get_thread_num();                                          \
@@ -337,7 +345,7 @@ static void fold(const geom *g, const plane_ops *ops, const char *col, int64_t w
                 }                                                                    \
             }                                                                        \
         }                                                                            \
-        if (nthr_ > 1)                                                               \
+        if (one_)                                                                    \
             gx_cpu_blas_threads(saved_);                                             \
     } while (0)
 
@@ -370,9 +378,10 @@ static float *packed_weight(gx_context *ctx, const geom *g, int ta, const char *
  * scratch for a block's column matrix, a group's gathered small side and a
  * micro-kernel B panel (slots 0, 1 and 3). */
 static int setup_weight_products(gx_context *ctx, const char *name, const geom *g, int ta,
-                                 const char *w, plan *p, float **ap, size_t *pa, scratch *sc)
+                                 const char *w, gx_adapt_site *site, plan *p, float **ap, size_t *pa,
+                                 scratch *sc)
 {
-    *p = make_plan(g, GX_CONV_BLOCK_COLS);
+    *p = make_plan(g, GX_CONV_BLOCK_COLS, site);
     *pa = 0;
     *ap = packed_weight(ctx, g, ta, w, pa);
     size_t sizes[SCRATCH_SLOTS] = {p->direct ? 0 : (size_t)(g->C * g->klen * p->width * g->isz),
@@ -429,7 +438,8 @@ static int conv_forward(gx_context *ctx, const gx_tensor *in, int32_t nin, gx_te
     float *ap;
     size_t pa;
     scratch sc;
-    if ((st = setup_weight_products(ctx, "conv_forward", &g, 0, w, &p, &ap, &pa, &sc)) != GX_OK)
+    static gx_adapt_site site;
+    if ((st = setup_weight_products(ctx, "conv_forward", &g, 0, w, &site, &p, &ap, &pa, &sc)) != GX_OK)
         return st;
     RUN_BLOCKS(p, R, {
         char *col = buf(&sc, tid, 0), *tmp = buf(&sc, tid, 1);
@@ -449,6 +459,7 @@ static int conv_forward(gx_context *ctx, const gx_tensor *in, int32_t nin, gx_te
         if (p.gsz > 1)
             scatter_group(tmp, EL(y, n0 * g.F * g.L), b, g.F, g.L, g.isz);
     });
+    gx_adapt_end(&p.call);
     return GX_OK;
 }
 
@@ -479,7 +490,8 @@ static int conv_transpose(gx_context *ctx, const gx_tensor *in, int32_t nin, gx_
     float *ap;
     size_t pa;
     scratch sc;
-    if ((st = setup_weight_products(ctx, "conv_transpose", &g, 1, w, &p, &ap, &pa, &sc)) != GX_OK)
+    static gx_adapt_site site;
+    if ((st = setup_weight_products(ctx, "conv_transpose", &g, 1, w, &site, &p, &ap, &pa, &sc)) != GX_OK)
         return st;
     size_t image_bytes = (size_t)(g.C * g.plane_in * g.isz);
     RUN_BLOCKS(p, R, {
@@ -501,6 +513,7 @@ static int conv_transpose(gx_context *ctx, const gx_tensor *in, int32_t nin, gx_
         if (!p.direct)
             fold(&g, ops, col, p.width, n0, b, r0, r1, x);
     });
+    gx_adapt_end(&p.call);
     return GX_OK;
 }
 
@@ -524,7 +537,8 @@ static int conv_weight_grad(gx_context *ctx, const gx_tensor *in, int32_t nin, g
                                        g.p[1], g.p[2], (const float *)in[0].data,
                                        (const float *)in[1].data, (float *)dw);
     const plane_ops *ops = ops_of(g.dtype);
-    plan p = make_plan(&g, 4 * GX_CONV_BLOCK_COLS); /* the product's depth: wider pays here */
+    static gx_adapt_site site;
+    plan p = make_plan(&g, 4 * GX_CONV_BLOCK_COLS, &site); /* the product's depth: wider pays here */
     int64_t R = g.out[0] * g.out[1];
     int fast = use_micro_kernel(&g);
     size_t sizes[SCRATCH_SLOTS] = {p.direct ? 0 : (size_t)(g.C * g.klen * p.width * g.isz),
@@ -568,6 +582,7 @@ static int conv_weight_grad(gx_context *ctx, const gx_tensor *in, int32_t nin, g
     });
     for (int t = 1; t < p.threads; t++)
         ops->axpy(nw, buf(&sc, t, 2), dw);
+    gx_adapt_end(&p.call);
     return GX_OK;
 }
 

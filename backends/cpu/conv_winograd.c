@@ -290,12 +290,12 @@ AVX512 static void pack_input_by_tile(const wplan *p, const float *x, int64_t n0
             }
 }
 
-/* A[xi] (F x T, packed [F/12][T][12]) = (A dy_t A^T)[xi] for the block's
- * tiles, A = [[1, 0], [1, 1], [1, -1], [0, -1]]; outputs past OH / OW and
- * filters past F are zero. */
+/* A[xi] (filters [fa, fb) x T, packed [../12][T][12]) = (A dy_t A^T)[xi]
+ * for the block's tiles, A = [[1, 0], [1, 1], [1, -1], [0, -1]]; outputs
+ * past OH / OW and filters past fb are zero.  fa is a multiple of 12. */
 AVX512 static void pack_grad_by_tile(const wplan *p, const float *dy, int64_t n0, int64_t ni,
-                                     int64_t th0, int64_t th1, int64_t T, float *A, size_t per_xi,
-                                     float *tmp, int64_t TWp)
+                                     int64_t th0, int64_t th1, int64_t T, int64_t fa, int64_t fb,
+                                     float *A, size_t per_xi, float *tmp, int64_t TWp)
 {
     int64_t F = p->F, OW = p->OW, t = 0;
     for (int64_t xi = 0; xi < 16; xi++) /* lanes MR..15 of every transpose stay zero */
@@ -305,12 +305,12 @@ AVX512 static void pack_grad_by_tile(const wplan *p, const float *dy, int64_t n0
         for (int64_t t0 = 0; t0 < T; t0 += 16) {
             tile_group g;
             gx_wino_group(p, th0, th1, t0, T, &g);
-            for (int64_t f0 = 0; f0 < F; f0 += MR) {
+            for (int64_t f0 = fa; f0 < fb; f0 += MR) {
                 for (int l = 0; l < MR; l++) {
                     __m512 d[2][2], v[16];
                     for (int a = 0; a < 2; a++)
                         for (int b = 0; b < 2; b++)
-                            d[a][b] = f0 + l < F ? _mm512_mask_i32gather_ps(
+                            d[a][b] = f0 + l < fb ? _mm512_mask_i32gather_ps(
                                                        _mm512_setzero_ps(), g.out_row[a] & g.out_col[b],
                                                        _mm512_add_epi32(g.out_off, _mm512_set1_epi32((int)(a * OW + b))),
                                                        dy + (n0 * F + f0 + l) * p->OH * OW, 4)
@@ -319,7 +319,7 @@ AVX512 static void pack_grad_by_tile(const wplan *p, const float *dy, int64_t n0
                     for (int xi = 0; xi < 16; xi++)
                         _mm512_storeu_ps(tmp + (xi * 16 + l) * TWp, v[xi]);
                 }
-                wino_store_tile_major(tmp, 16, TWp, 0, T - t0 < 16 ? T - t0 : 16, A + (f0 / MR) * T * MR + t0 * MR,
+                wino_store_tile_major(tmp, 16, TWp, 0, T - t0 < 16 ? T - t0 : 16, A + ((f0 - fa) / MR) * T * MR + t0 * MR,
                                       per_xi, MR, (__mmask16)((1u << MR) - 1));
             }
         }
@@ -327,7 +327,7 @@ AVX512 static void pack_grad_by_tile(const wplan *p, const float *dy, int64_t n0
     }
     for (int64_t j = 0; j < ni; j++)
         for (int64_t th = th0; th < th1; th++, t += p->TW)
-            for (int64_t f0 = 0; f0 < F; f0 += MR) {
+            for (int64_t f0 = fa; f0 < fb; f0 += MR) {
                 for (int l = 0; l < MR; l++) {
                     int64_t f = f0 + l;
                     const float *plane = dy + ((n0 + j) * F + f) * p->OH * OW;
@@ -337,7 +337,7 @@ AVX512 static void pack_grad_by_tile(const wplan *p, const float *dy, int64_t n0
                         __m512 d[2][2]; /* [row][column parity], 16 tiles */
                         for (int a = 0; a < 2; a++) {
                             __m512 lo = _mm512_setzero_ps(), hi = _mm512_setzero_ps();
-                            if (f < F && 2 * th + a < p->OH) {
+                            if (f < fb && 2 * th + a < p->OH) {
                                 const float *row = plane + (2 * th + a) * OW + 2 * tw;
                                 lo = _mm512_maskz_loadu_ps(m_lo, row);
                                 hi = _mm512_maskz_loadu_ps(m_hi, row + 16);
@@ -352,7 +352,7 @@ AVX512 static void pack_grad_by_tile(const wplan *p, const float *dy, int64_t n0
                 }
                 for (int64_t tw = 0; tw < p->TW; tw += 16)
                     wino_store_tile_major(tmp, 16, TWp, tw, p->TW - tw < 16 ? p->TW - tw : 16,
-                                          A + (f0 / MR) * T * MR + (t + tw) * MR, per_xi, MR,
+                                          A + ((f0 - fa) / MR) * T * MR + (t + tw) * MR, per_xi, MR,
                                           (__mmask16)((1u << MR) - 1));
             }
 }
@@ -360,12 +360,12 @@ AVX512 static void pack_grad_by_tile(const wplan *p, const float *dy, int64_t n0
 /* dw (F, C, 3, 3) = G^T dU G, 16 channels per vector; G^T = [[1, .5, .5, 0],
  * [0, .5, -.5, 0], [0, .5, .5, 1]]. */
 AVX512 static void weight_from_transformed(int64_t F, int64_t C, const float *dU, size_t per_xi,
-                                           float *dw)
+                                           float *dw, int nt)
 {
     const __m512i at = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
                                           _mm512_set1_epi32(9));
     const __m512 half = _mm512_set1_ps(0.5f);
-#pragma omp parallel for schedule(static) if (F * C >= 4096)
+#pragma omp parallel for schedule(static) num_threads(nt) if (nt > 1 && F * C >= 4096)
     for (int64_t f = 0; f < F; f++)
         for (int64_t c = 0; c < C; c += 16) {
             __mmask16 m = (__mmask16)(C - c >= 16 ? 0xFFFFu : (1u << (C - c)) - 1);
@@ -390,6 +390,28 @@ AVX512 static void weight_from_transformed(int64_t F, int64_t C, const float *dU
         }
 }
 
+/* One block's two operands, packed for the 16 GEMMs: B (C x T) from the
+ * input, A (filters [fa, fb) x T) from the output gradient; returns T. */
+static int64_t pack_block(const wplan *p, const float *x, const float *dy, int64_t b, int64_t fa, int64_t fb,
+                          float *B, size_t *bx, float *A, size_t *ax, float *R, float *tmp, int64_t TWp)
+{
+    int64_t n0, ni, th0, th1;
+    gx_wino_block(p, b, &n0, &ni, &th0, &th1);
+    int64_t T = ni * (th1 - th0) * p->TW;
+    *bx = xi_stride(gx_sgemm_packed_b_floats(p->C, T));
+    *ax = xi_stride(gx_sgemm_packed_a_floats(fb - fa, T));
+    pack_input_by_tile(p, x, n0, ni, th0, th1, T, B, *bx, R, tmp, TWp);
+    pack_grad_by_tile(p, dy, n0, ni, th0, th1, T, fa, fb, A, *ax, tmp, TWp);
+    return T;
+}
+
+/* The transformed weight gradient (16 F C floats) is accumulated over all
+ * blocks.  Up to this many bytes each thread keeps a copy, summed at the
+ * end; above it (256 x 256 channels and up) the threads share one, for a
+ * run of filters at a time: at 512 x 512 a copy is 16.8 MB, and a
+ * hybridized ResNet-18's training peak carried one per thread. */
+#define WGRAD_COPY_MAX ((size_t)4 << 20)
+
 int gx_wino_f2_weight_grad(gx_context *ctx, int64_t N, int64_t C, int64_t F, int64_t H,
                             int64_t W, int64_t OH, int64_t OW, int64_t ph, int64_t pw,
                                  const float *x, const float *dy, float *dw)
@@ -398,43 +420,90 @@ int gx_wino_f2_weight_grad(gx_context *ctx, int64_t N, int64_t C, int64_t F, int
     int64_t want = (1 << 20) / 16 / (C + F);
     wplan p = gx_wino_plan(&gx_wino_f2, N, C, F, H, W, OH, OW, ph, pw, want < 64 ? 64 : want > 512 ? 512 : want);
     int64_t TWp = (p.TW + 15) / 16 * 16;
+    static gx_adapt_site site;
+    gx_adapt_call call;
+    int nt = gx_adapt_begin(&site, 2.0 * 16 * (double)F * (double)C * (double)(p.N * p.TH * p.TW),
+                            p.nblocks < omp_get_max_threads() ? (int)p.nblocks : 0, &call);
+    nt = nt > 64 ? 64 : nt;
+    /* filters per run: all of them, or (shared) runs of whole 12-row panels */
+    int64_t fc = F;
+    /* (shared on one thread too: its scratch must not outgrow what a
+     * graph planned for with all threads) */
+    int shared = 16 * (size_t)(F * C) * sizeof(float) > WGRAD_COPY_MAX;
+    if (shared) {
+        int64_t runs = (int64_t)((16 * (size_t)(F * C) * sizeof(float) + WGRAD_COPY_MAX - 1) / WGRAD_COPY_MAX);
+        fc = ((F + runs - 1) / runs + MR - 1) / MR * MR;
+    }
     size_t b_xi = xi_stride(gx_sgemm_packed_b_floats(C, p.tmax));
-    size_t a_xi = xi_stride(gx_sgemm_packed_a_floats(F, p.tmax));
-    size_t du_xi = xi_stride((size_t)(F * C)), du = 16 * du_xi;
-    size_t per_thread = du + 16 * (b_xi + a_xi) + 4 * (size_t)p.RW + 256 * (size_t)TWp;
-    per_thread = (per_thread + 15) / 16 * 16;
-    int nt = omp_get_max_threads();
-    nt = p.nblocks < nt ? (int)p.nblocks : nt;
-    float *work = (float *)ctx->scratch_alloc(ctx, per_thread * (size_t)nt * sizeof(float));
+    size_t a_xi = xi_stride(gx_sgemm_packed_a_floats(fc, p.tmax));
+    size_t du_xi = xi_stride((size_t)(fc * C)), du = 16 * du_xi;
+    size_t operands = 16 * (b_xi + a_xi) + 4 * (size_t)p.RW + 256 * (size_t)TWp;
+    /* private: each thread [dU | operands]; shared: [dU] then each thread's operands */
+    size_t per_thread = ((shared ? 0 : du) + operands + 15) / 16 * 16;
+    size_t lead = shared ? (du + 15) / 16 * 16 : 0, total = lead + per_thread * (size_t)nt;
+    float *work = (float *)ctx->scratch_alloc(ctx, total * sizeof(float));
     if (work == NULL) {
+        gx_adapt_end(&call);
         ctx->set_error(ctx, "conv_weight_grad: out of memory for the Winograd buffers (%zu bytes)",
-                       per_thread * (size_t)nt * sizeof(float));
+                       total * sizeof(float));
         return GX_ERR_MEMORY;
     }
+    if (!shared) {
 #pragma omp parallel num_threads(nt) if (nt > 1)
-    {
-        float *dU = work + per_thread * (size_t)omp_get_thread_num();
-        float *B = dU + du, *A = B + 16 * b_xi, *R = A + 16 * a_xi, *tmp = R + 4 * p.RW;
-        int first = 1;
+        {
+            float *dU = work + per_thread * (size_t)omp_get_thread_num();
+            float *B = dU + du, *A = B + 16 * b_xi, *R = A + 16 * a_xi, *tmp = R + 4 * p.RW;
+            int first = 1;
 #pragma omp for schedule(static)
-        for (int64_t b = 0; b < p.nblocks; b++) {
-            int64_t n0, ni, th0, th1;
-            gx_wino_block(&p, b, &n0, &ni, &th0, &th1);
-            int64_t T = ni * (th1 - th0) * p.TW;
-            size_t bx = xi_stride(gx_sgemm_packed_b_floats(C, T)), ax = xi_stride(gx_sgemm_packed_a_floats(F, T));
-            pack_input_by_tile(&p, x, n0, ni, th0, th1, T, B, bx, R, tmp, TWp);
-            pack_grad_by_tile(&p, dy, n0, ni, th0, th1, T, A, ax, tmp, TWp);
-            for (int xi = 0; xi < 16; xi++)
-                gx_sgemm_prepacked(F, C, T, A + xi * ax, B + xi * bx, !first, dU + xi * du_xi, C);
-            first = 0;
+            for (int64_t b = 0; b < p.nblocks; b++) {
+                size_t bx, ax;
+                int64_t T = pack_block(&p, x, dy, b, 0, F, B, &bx, A, &ax, R, tmp, TWp);
+                for (int xi = 0; xi < 16; xi++)
+                    gx_sgemm_prepacked(F, C, T, A + xi * ax, B + xi * bx, !first, dU + xi * du_xi, C);
+                first = 0;
+            }
         }
+        for (int t = 1; t < nt; t++) { /* the threads' partial sums */
+            const float *part = work + per_thread * (size_t)t;
+            for (size_t i = 0; i < du; i++)
+                work[i] += part[i];
+        }
+        weight_from_transformed(F, C, work, du_xi, dw, nt);
+        gx_adapt_end(&call);
+        return GX_OK;
     }
-    for (int t = 1; t < nt; t++) { /* the threads' partial sums */
-        const float *part = work + per_thread * (size_t)t;
-        for (size_t i = 0; i < du; i++)
-            work[i] += part[i];
+    /* Shared, per run of filters: rounds of one block per thread, each
+     * thread packing its block, then the threads splitting the 16
+     * transformed positions, each adding all the round's blocks into its
+     * positions of dU.  The input's transform is redone per run: at these
+     * channel counts it costs a few percent of the products. */
+    float *dU = work;
+    int64_t Ts[64];
+    size_t bxs[64], axs[64];
+    for (int64_t fa = 0; fa < F; fa += fc) {
+        int64_t fb = fa + fc < F ? fa + fc : F;
+#pragma omp parallel num_threads(nt)
+        {
+            int tid = omp_get_thread_num(), nth = omp_get_num_threads();
+            float *B = work + lead + per_thread * (size_t)tid, *A = B + 16 * b_xi, *R = A + 16 * a_xi;
+            float *tmp = R + 4 * p.RW;
+            for (int64_t r0 = 0; r0 < p.nblocks; r0 += nth) {
+                int nb = p.nblocks - r0 < nth ? (int)(p.nblocks - r0) : nth;
+                if (tid < nb)
+                    Ts[tid] = pack_block(&p, x, dy, r0 + tid, fa, fb, B, &bxs[tid], A, &axs[tid], R, tmp, TWp);
+#pragma omp barrier
+                for (int xi = tid; xi < 16; xi += nth)
+                    for (int t = 0; t < nb; t++) {
+                        const float *Bt = work + lead + per_thread * (size_t)t, *At = Bt + 16 * b_xi;
+                        gx_sgemm_prepacked(fb - fa, C, Ts[t], At + xi * axs[t], Bt + xi * bxs[t], r0 > 0 || t > 0,
+                                           dU + xi * du_xi, C);
+                    }
+#pragma omp barrier
+            }
+        }
+        weight_from_transformed(fb - fa, C, dU, du_xi, dw + fa * C * 9, nt);
     }
-    weight_from_transformed(F, C, work, du_xi, dw);
+    gx_adapt_end(&call);
     return GX_OK;
 }
 

@@ -21,6 +21,7 @@
 #include <omp.h>
 
 #include "gx_cpu.h"
+#include "threads.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include "simd_avx512.h"

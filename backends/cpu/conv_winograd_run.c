@@ -223,7 +223,7 @@ static int no_memory(gx_context *ctx, const char *name, size_t floats)
 /* Blocks of tiles (whole tile rows of one image, or whole small images) go
  * to the threads, each running all filters, so a block's V is still in the
  * core's L2/L3 when its GEMMs read it; U is transformed once, up front. */
-static int conv_by_tiles(gx_context *ctx, const char *name, const wkind *k, const wplan *p, const float *x,
+static int conv_by_tiles(gx_context *ctx, const char *name, int nt, const wkind *k, const wplan *p, const float *x,
                          const float *w, int flip, float *y)
 {
     int64_t C = p->C, F = p->F, panels = (F + MR - 1) / MR;
@@ -232,7 +232,6 @@ static int conv_by_tiles(gx_context *ctx, const char *name, const wkind *k, cons
     size_t v_xi = xi_stride(gx_sgemm_packed_b_floats(p->tmax, C)), m_xi = xi_stride((size_t)(F * p->tmax));
     size_t per_thread = nxi * (v_xi + m_xi) + (size_t)(k->m + 2) * (size_t)p->RW;
     per_thread = (per_thread + 15) / 16 * 16; /* 64-byte aligned per thread */
-    int nt = omp_get_max_threads();
     nt = p->nblocks < nt ? (int)p->nblocks : nt;
     float *U = (float *)ctx->scratch_alloc(ctx, nxi * u_xi * sizeof(float));
     float *work = (float *)ctx->scratch_alloc(ctx, per_thread * (size_t)nt * sizeof(float));
@@ -269,7 +268,7 @@ static int conv_by_tiles(gx_context *ctx, const char *name, const wkind *k, cons
  * transformed first (the threads taking channels), and the threads take
  * runs of filters, transforming their U (about 1 MiB) just before the
  * GEMMs read it, and transforming their outputs. */
-static int conv_by_filters(gx_context *ctx, const char *name, const wkind *k, const wplan *p, const float *x,
+static int conv_by_filters(gx_context *ctx, const char *name, int nt, const wkind *k, const wplan *p, const float *x,
                            const float *w, int flip, float *y)
 {
     int64_t C = p->C, F = p->F, T = p->tmax;
@@ -281,7 +280,6 @@ static int conv_by_filters(gx_context *ctx, const char *name, const wkind *k, co
     size_t u_xi = xi_stride(gx_sgemm_packed_a_floats(nf, C)), m_xi = xi_stride((size_t)(nf * T));
     size_t per_thread = nxi * (u_xi + m_xi) + (size_t)(k->m + 2) * (size_t)p->RW;
     per_thread = (per_thread + 15) / 16 * 16;
-    int nt = omp_get_max_threads();
     nt = chunks < nt ? (int)chunks : nt;
     float *V = (float *)ctx->scratch_alloc(ctx, nxi * v_xi * sizeof(float));
     float *work = (float *)ctx->scratch_alloc(ctx, per_thread * (size_t)nt * sizeof(float));
@@ -319,22 +317,33 @@ int gx_winograd_conv(gx_context *ctx, const char *name, int64_t N, int64_t C, in
                      const float *w, int flip, float *y)
 {
     const wkind *k = choose_kind(winograd_mode());
+    /* one thread or all, as the machine's load makes faster (threads.h) */
+    static gx_adapt_site site;
+    gx_adapt_call call;
+    int nt = gx_adapt_begin(&site, 18.0 * (double)N * (double)C * (double)F * (double)OH * (double)OW, 0, &call);
+    int st;
     for (;;) {
         /* the transformed input is the smaller operand: see conv_by_filters */
         if (N * ((OH + k->m - 1) / k->m) * ((OW + k->m - 1) / k->m) < F) {
             wplan p = gx_wino_plan(k, N, C, F, H, W, OH, OW, ph, pw, 0);
-            if (p.gather || k->input_rows)
-                return conv_by_filters(ctx, name, k, &p, x, w, flip, y);
+            if (p.gather || k->input_rows) {
+                st = conv_by_filters(ctx, name, nt, k, &p, x, w, flip, y);
+                break;
+            }
         }
         int64_t want = V_BLOCK_FLOATS / k->nxi / C;
         /* at least 128 tiles: narrower blocks re-read the whole transformed
          * weight (nxi F C floats, from L3) for too few columns */
         wplan p = gx_wino_plan(k, N, C, F, H, W, OH, OW, ph, pw,
                                want < 4 * NR ? 4 * NR : want > 16 * NR ? 16 * NR : want);
-        if (p.gather || k->input_rows)
-            return conv_by_tiles(ctx, name, k, &p, x, w, flip, y);
+        if (p.gather || k->input_rows) {
+            st = conv_by_tiles(ctx, name, nt, k, &p, x, w, flip, y);
+            break;
+        }
         k = &gx_wino_f2; /* images too large for F(4x4)'s gathers (int32 lane offsets) */
     }
+    gx_adapt_end(&call);
+    return st;
 }
 
 int gx_winograd_weight_grad(gx_context *ctx, int64_t N, int64_t C, int64_t F, int64_t H, int64_t W,

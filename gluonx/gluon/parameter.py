@@ -291,13 +291,17 @@ class Parameter:
                                   "Please specify in_units, in_channels, etc for `Block`s."
                                   % (self.name, str(self.shape)))
         with autograd.pause():
-            if data is None:
+            owned = data is None
+            if owned:
                 data = ndarray.zeros(self.shape, dtype=self.dtype, ctx=cpu())
                 desc = _init_desc(self.name, {"__init__": init}, default_init)
                 _create_init(init)(desc, data)
-            self._init_impl(data, ctx)
+            self._init_impl(data, ctx, owned)
 
-    def _init_impl(self, data, ctx_list):
+    def _init_impl(self, data, ctx_list, owned=False):
+        """Copies `data` to every context; `owned`: data was made for this
+        Parameter alone, and becomes the first copy on its own context
+        (without a second array of the parameter's size alive meanwhile)."""
         self._ctx_list = list(ctx_list)
         self._ctx_map = {}
         for i, ctx in enumerate(self._ctx_list):
@@ -305,8 +309,11 @@ class Parameter:
         nd = ndarray
         out = []
         for ctx in self._ctx_list:
-            arr = nd.zeros(data.shape, dtype=data.dtype, ctx=ctx)
-            arr[:] = data
+            if owned and ctx == data.context:
+                arr, owned = data, False
+            else:
+                arr = nd.zeros(data.shape, dtype=data.dtype, ctx=ctx)
+                arr[:] = data
             out.append(arr)
         self._data = out
         self._init_grad()

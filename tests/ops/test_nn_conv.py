@@ -371,7 +371,10 @@ cases = [((12, 16, 8, 8), 24, 3, 1, 1, 1), ((40, 8, 3, 3), 20, 3, 1, 1, 2), ((5,
          # Winograd-sized (3x3, stride 1, >= 16 channels): odd sides, pads 0-2, tile rows wider than
          # 16 tiles, 4x4 and 1x1 maps, filter counts that are not multiples of 12 or 32
          ((3, 20, 7, 9), 17, 3, 1, 0, 1), ((2, 32, 30, 31), 40, 3, 1, 2, 1), ((33, 64, 4, 4), 48, 3, 1, 1, 1),
-         ((2, 24, 13, 70), 16, 3, 1, 1, 1), ((4, 16, 1, 1), 16, 3, 1, 1, 1)]
+         ((2, 24, 13, 70), 16, 3, 1, 1, 1), ((4, 16, 1, 1), 16, 3, 1, 1, 1),
+         # 256 x 256 channels: the threads share one weight-gradient accumulator (rounds of one
+         # block per thread; the last round short of a block with 11 images)
+         ((16, 256, 9, 9), 256, 3, 1, 1, 1), ((11, 256, 9, 9), 256, 3, 1, 1, 1)]
 out = []
 for shp, F, k, s, p, G in cases:
     x = rng.standard_normal(shp).astype("f4"); w = rng.standard_normal((F, shp[1] // G, k, k)).astype("f4")
