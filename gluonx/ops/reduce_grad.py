@@ -11,7 +11,7 @@ import numpy as np
 
 from gluonx.base import MXNetNotImplementedError
 from gluonx._core import ndarray as _c
-from gluonx.ops.gradutil import gather_grad
+from gluonx.ops.gradutil import gather_grad, wants_grad
 from gluonx.ops.registry import F, defgrad
 
 
@@ -114,10 +114,14 @@ def _topk_grad(node, *dys):
 
 # ---- products ------------------------------------------------------------------------
 
-def _mm_grads(dot, a, b, ta, tb, dy):
-    """(dA, dB) of C = op(A) @ op(B) using `dot` (dot or batch_dot) with flags."""
-    da = dot(dy, b, transpose_b=not tb) if not ta else dot(b, dy, transpose_a=tb, transpose_b=True)
-    db = dot(a, dy, transpose_a=not ta) if not tb else dot(dy, a, transpose_a=True, transpose_b=ta)
+def _mm_grads(dot, a, b, ta, tb, dy, want=(True, True)):
+    """(dA, dB) of C = op(A) @ op(B) using `dot` (dot or batch_dot) with flags;
+    a product not in `want` is skipped (None)."""
+    da = db = None
+    if want[0]:
+        da = dot(dy, b, transpose_b=not tb) if not ta else dot(b, dy, transpose_a=tb, transpose_b=True)
+    if want[1]:
+        db = dot(a, dy, transpose_a=not ta) if not tb else dot(dy, a, transpose_a=True, transpose_b=ta)
     return da, db
 
 
@@ -130,15 +134,15 @@ def _dot_grad(node, dy):
     b2 = rhs.reshape((-1, K)) if tb else rhs.reshape((K, -1))
     m = a2.shape[1] if ta else a2.shape[0]
     n = b2.shape[0] if tb else b2.shape[1]
-    da, db = _mm_grads(F.dot, a2, b2, ta, tb, dy.reshape((m, n)))
-    return (da.reshape(lhs.shape), db.reshape(rhs.shape))
+    da, db = _mm_grads(F.dot, a2, b2, ta, tb, dy.reshape((m, n)), (wants_grad(node, 0), wants_grad(node, 1)))
+    return (None if da is None else da.reshape(lhs.shape), None if db is None else db.reshape(rhs.shape))
 
 
 @defgrad("batch_dot")
 def _batch_dot_grad(node, dy):
     lhs, rhs = node.inputs
-    da, db = _mm_grads(F.batch_dot, lhs, rhs, node.attrs["transpose_a"], node.attrs["transpose_b"], dy)
-    return (da, db)
+    return _mm_grads(F.batch_dot, lhs, rhs, node.attrs["transpose_a"], node.attrs["transpose_b"], dy,
+                     (wants_grad(node, 0), wants_grad(node, 1)))
 
 
 def _gemm_grads(node, dy):
