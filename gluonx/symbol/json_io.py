@@ -14,11 +14,10 @@ moving statistics), which is upgraded the way MXNet's loader does.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import warnings
 
-from gluonx.base import MXNetError
+from gluonx._fileio import read_regular, write_atomic
+from gluonx.base import MXNetError, MXNetValueError
 from gluonx.ops.registry import all_ops
 from gluonx.symbol.graph import HIDDEN_KEYS, Node, topo_order
 from gluonx.symbol.mxnet_names import MXNET_NAME
@@ -106,31 +105,14 @@ def to_json(heads: list) -> str:
 
 
 def save(heads: list, fname: str) -> None:
-    """Writes the JSON to `fname` through a temporary file, so a failure
-    leaves no partial file."""
-    text = to_json(heads)
-    write_atomic(fname, text.encode("utf-8"))
-
-
-def write_atomic(fname: str, data: bytes) -> None:
-    d = os.path.dirname(os.path.abspath(fname))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, fname)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Writes the JSON to `fname` atomically (see :func:`gluonx._fileio.write_atomic`)."""
+    write_atomic(fname, to_json(heads).encode("utf-8"), "Symbol.save")
 
 
 # ---- reading -----------------------------------------------------------------------------
 
 def _fail(where: str, msg: str):
-    raise MXNetError("%s: %s" % (where, msg))
+    raise MXNetValueError("%s: %s" % (where, msg))
 
 
 def _entry(e, n_nodes: int, where: str, what: str) -> tuple:
@@ -245,14 +227,10 @@ def _upgrade_legacy(nodes: list) -> None:
 
 
 def load(fname: str) -> list:
-    """The graph outputs of a ``-symbol.json`` file."""
-    try:
-        with open(fname, "rb") as f:
-            data = f.read()
-    except OSError as e:
-        raise MXNetError("mx.sym.load: cannot read '%s': %s" % (fname, e.strerror or e)) from None
+    """The graph outputs of a ``-symbol.json`` file (a regular file only)."""
+    data = read_regular(fname, "mx.sym.load")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise MXNetError("mx.sym.load: '%s' is not a UTF-8 JSON graph file" % fname) from None
+        raise MXNetValueError("mx.sym.load: '%s' is not a UTF-8 JSON graph file" % fname) from None
     return from_json(text, "mx.sym.load('%s')" % fname)
