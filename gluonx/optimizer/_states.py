@@ -294,3 +294,20 @@ def _typed(d: _Decoder, types):
             raise d.fail("%s has the wrong type (%s)" % (what, type(v).__name__))
         return v
     return check
+
+
+def _layout(s) -> str:
+    if isinstance(s, NDArray):
+        return "array %s %s" % (s.shape, s.dtype.__name__ if hasattr(s.dtype, "__name__") else s.dtype)
+    if isinstance(s, (list, tuple)):
+        return "(%s)" % ", ".join(_layout(x) for x in s)
+    return type(s).__name__
+
+
+def check_state(loaded, fresh, index) -> None:
+    """Raises MXNetValueError when a loaded state's layout (nesting, array
+    shapes and dtypes) differs from the one the optimizer creates."""
+    if _layout(loaded) != _layout(fresh):
+        raise MXNetValueError("Updater: the loaded optimizer state of parameter %r is %s, but this optimizer "
+                              "keeps %s for it (were the states saved with another optimizer, other "
+                              "settings or other parameter shapes?)" % (index, _layout(loaded), _layout(fresh)))

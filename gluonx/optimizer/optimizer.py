@@ -257,6 +257,9 @@ class Updater(object):
                 self.states[idx] = self.optimizer.create_state_multi_precision(idx, weights[i])
                 self.states_synced[idx] = True
             elif not self.states_synced[idx]:
+                # a loaded state must have the layout this optimizer makes for this weight
+                _states.check_state(self.states[idx], self.optimizer.create_state_multi_precision(idx, weights[i]),
+                                    idx)
                 self.states[idx] = self.sync_state_context(self.states[idx], weights[i].context)
                 self.states_synced[idx] = True
         for i, w, g in zip(indices, weights, grads):
