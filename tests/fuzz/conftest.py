@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 _SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
-settings.register_profile("ci", max_examples=100, deadline=None, derandomize=True, database=None,
+settings.register_profile("ci", max_examples=200, deadline=None, derandomize=True, database=None,
                           suppress_health_check=_SLOW)
 settings.register_profile("long", max_examples=5000, deadline=None, suppress_health_check=_SLOW,
                           database=DirectoryBasedExampleDatabase(
