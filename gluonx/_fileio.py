@@ -20,18 +20,10 @@ import os
 import stat
 from typing import BinaryIO, Callable
 
-from gluonx.base import MXNetError, MXNetTypeError
+from gluonx.base import MXNetError, MXNetFileNotFoundError, MXNetIOError, MXNetTypeError
 
 __all__ = ["MXNetIOError", "MXNetFileNotFoundError", "fspath", "open_regular", "read_regular",
            "write_atomic"]
-
-
-class MXNetIOError(MXNetError, OSError):
-    """Reading or writing a file failed (both MXNetError and OSError)."""
-
-
-class MXNetFileNotFoundError(MXNetIOError, FileNotFoundError):
-    """A file to load does not exist (both MXNetError and FileNotFoundError)."""
 
 
 def fspath(fname, fn: str) -> str:
@@ -59,11 +51,12 @@ def _os_error(e: OSError, fn: str, action: str, path: str) -> MXNetIOError:
 
 # ---- reading ---------------------------------------------------------------------------
 
-def open_regular(path: str, fn: str) -> tuple[BinaryIO, int]:
+def open_regular(path, fn: str) -> tuple[BinaryIO, int]:
     """(binary file object, size in bytes) of the regular file `path`.
 
     Opened non-blocking so a FIFO cannot hang the open; anything but a regular
     file (after following symlinks) is refused with MXNetIOError."""
+    path = fspath(path, fn)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
                      | getattr(os, "O_BINARY", 0))
@@ -83,10 +76,11 @@ def open_regular(path: str, fn: str) -> tuple[BinaryIO, int]:
     return f, st.st_size
 
 
-def read_regular(path: str, fn: str, max_bytes: int | None = None) -> bytes:
+def read_regular(path, fn: str, max_bytes: int | None = None) -> bytes:
     """All bytes of the regular file `path` (its size read from fstat, so the
     read is bounded); MXNetIOError when it is larger than `max_bytes` or
     changes size while being read."""
+    path = fspath(path, fn)
     f, size = open_regular(path, fn)
     with f:
         if max_bytes is not None and size > max_bytes:
