@@ -8,7 +8,8 @@ from __future__ import annotations
 
 __all__ = ["MXNetError", "MXNetValueError", "MXNetTypeError", "MXNetIndexError",
            "MXNetKeyError", "MXNetMemoryError", "MXNetNotImplementedError",
-           "MXNetRuntimeError", "MXNetImportError", "error_for_status",
+           "MXNetRuntimeError", "MXNetImportError", "MXNetIOError", "MXNetFileNotFoundError",
+           "error_for_status",
            "numeric_types", "integer_types", "string_types"]
 
 import numbers
@@ -51,6 +52,15 @@ class MXNetRuntimeError(MXNetError, RuntimeError):
 
 class MXNetImportError(MXNetError, ImportError):
     pass
+
+
+class MXNetIOError(MXNetError, OSError):
+    """Reading or writing a file failed, or the path is not a regular file
+    (both MXNetError and OSError: ``errno`` and ``filename`` are set)."""
+
+
+class MXNetFileNotFoundError(MXNetIOError, FileNotFoundError):
+    """A file to load does not exist (both MXNetError and FileNotFoundError)."""
 
 
 # gx_status codes of include/gluonx/plugin.h -> exception class.

@@ -9,10 +9,10 @@ import sys
 import traceback
 
 from gluonx._core.ndarray import NDArray
+from gluonx._fileio import write_atomic
 from gluonx.base import MXNetError, MXNetValueError
 from gluonx.ndarray.serialization import save
 from gluonx.symbol import Symbol
-from gluonx.symbol.json_io import write_atomic
 
 
 def flatten(args, inout_str: str):
@@ -98,7 +98,7 @@ def write_export(path: str, epoch: int, sym, arg_dict: dict) -> tuple[str, str]:
     existed = os.path.exists(params_file)
     save(params_file, arg_dict)
     try:
-        write_atomic(sym_file, text.encode("utf-8"))
+        write_atomic(sym_file, text.encode("utf-8"), "export")
     except BaseException:
         if not existed:
             try:

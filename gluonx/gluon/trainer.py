@@ -8,10 +8,8 @@
 """
 from __future__ import annotations
 
-import os
-import tempfile
-
 from gluonx import optimizer as opt
+from gluonx._fileio import fspath, read_regular, write_atomic
 from gluonx.base import MXNetTypeError, MXNetValueError
 from gluonx.gluon.parameter import Parameter, ParameterDict
 
@@ -117,24 +115,28 @@ class Trainer:
                 d._fresh_grad = False
 
     def save_states(self, fname: str) -> None:
-        """Writes the optimizer states (no pickle): written to a temporary file
-        and renamed, so a failure leaves no partial file."""
+        """Writes the optimizer states (no pickle; format in
+        gluonx/optimizer/_states.py) atomically, through
+        :func:`gluonx._fileio.write_atomic`."""
         blob = self._updater(self._params[0].list_ctx()[0] if self._params else None).save_states_bytes()
-        d = os.path.dirname(os.path.abspath(fname))
-        fd, tmp = tempfile.mkstemp(dir=d, prefix=".states-")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(blob)
-            os.replace(tmp, fname)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        write_atomic(fname, blob, "Trainer.save_states")
 
     def load_states(self, fname: str) -> None:
-        with open(fname, "rb") as f:
-            blob = f.read()
-        for ctx in ({p.list_ctx()[0] for p in self._params} or {None}):
-            self._updater(ctx).load_states_bytes(blob)
-        self._optimizer = next(iter(self._updaters.values())).optimizer
+        """Restores states written by :meth:`save_states`.  The whole file is
+        checked first: a truncated or corrupt file raises MXNetValueError
+        naming it, and leaves the trainer unchanged."""
+        path = fspath(fname, "Trainer.load_states")
+        blob = read_regular(path, "Trainer.load_states")
+        ctxs = sorted({p.list_ctx()[0] for p in self._params} or {None}, key=str)
+        loaded = []
+        for ctx in ctxs:   # each device's updater gets its own copy of the states
+            u = opt.get_updater(self._optimizer)
+            u.load_states_bytes(blob, repr(path))
+            loaded.append((ctx, u))
+        optimizer = loaded[0][1].optimizer
+        for ctx, u in loaded:   # one optimizer shared by every device, as before
+            u.optimizer = optimizer
+            self._updaters[ctx] = u
+        self._optimizer = optimizer
+        self._optimizer.param_dict = {i: p for i, p in enumerate(self._params)}
         self._scale = self._optimizer.rescale_grad if self._optimizer.rescale_grad else self._scale

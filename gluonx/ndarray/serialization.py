@@ -29,13 +29,13 @@ such a file under ``mx.npx.set_np()``.
 """
 from __future__ import annotations
 
-import os
 import struct
 
 import numpy as np
 
 from gluonx._core import ndarray as _c
 from gluonx._core.ndarray import NDArray
+from gluonx._fileio import MXNetFileNotFoundError, MXNetIOError, fspath, open_regular, write_atomic
 from gluonx.base import MXNetError, MXNetTypeError, MXNetValueError
 
 __all__ = ["save", "load", "load_frombuffer", "MXNetFileNotFoundError", "MXNetIOError"]
@@ -61,14 +61,6 @@ _U64 = struct.Struct("<Q")
 _HEAD = struct.Struct("<QQ")
 
 
-class MXNetFileNotFoundError(MXNetError, FileNotFoundError):
-    """A file to load does not exist (both MXNetError and FileNotFoundError)."""
-
-
-class MXNetIOError(MXNetError, OSError):
-    """Reading or writing a file failed (both MXNetError and OSError)."""
-
-
 class _SaveArgumentError(MXNetTypeError, ValueError):
     """save() got data of the wrong kind.  MXNet raises TypeError for a bad list or
     dict and ValueError for any other type: this error is both."""
@@ -77,12 +69,16 @@ class _SaveArgumentError(MXNetTypeError, ValueError):
 # ---- load ------------------------------------------------------------------------
 
 class _Reader:
-    """Bounds-checked little-endian reader over a bytes-like object."""
+    """Bounds-checked little-endian reader over a bytes-like object or over a
+    regular file of known size, read incrementally: every length is checked
+    against the bytes that remain before anything is read or allocated."""
 
-    __slots__ = ("buf", "pos", "src")
+    __slots__ = ("buf", "f", "size", "pos", "src")
 
-    def __init__(self, buf, src: str):
+    def __init__(self, src: str, buf=None, f=None, size: int = 0):
         self.buf = buf
+        self.f = f
+        self.size = len(buf) if buf is not None else size
         self.pos = 0
         self.src = src
 
@@ -91,12 +87,37 @@ class _Reader:
                                % (self.src, self.pos if at is None else at, what))
 
     def remaining(self) -> int:
-        return len(self.buf) - self.pos
+        return self.size - self.pos
 
-    def take(self, n: int, what: str) -> memoryview:
+    def _check(self, n: int, what: str) -> None:
         if n < 0 or n > self.remaining():
             raise self.error("expected %d bytes of %s, but only %d bytes remain" % (n, what, self.remaining()))
-        out = self.buf[self.pos:self.pos + n]
+
+    def _short(self, got: int, n: int, what: str) -> MXNetValueError:
+        return self.error("read %d of the %d bytes of %s: the file changed size while being read"
+                          % (got, n, what))
+
+    def take(self, n: int, what: str):
+        self._check(n, what)
+        if self.f is None:
+            out = self.buf[self.pos:self.pos + n]
+        else:
+            out = self.f.read(n)
+            if len(out) != n:
+                raise self._short(len(out), n, what)
+        self.pos += n
+        return out
+
+    def take_into(self, n: int, what: str) -> np.ndarray:
+        """The next n bytes as a uint8 NumPy array (read straight into it from a file)."""
+        self._check(n, what)
+        if self.f is None:
+            out = np.frombuffer(self.buf[self.pos:self.pos + n], dtype=np.uint8)
+        else:
+            out = np.empty(n, dtype=np.uint8)
+            got = self.f.readinto(memoryview(out))
+            if got != n:
+                raise self._short(got or 0, n, what)
         self.pos += n
         return out
 
@@ -165,9 +186,9 @@ class _Reader:
         n = 1
         for d in dims:
             n *= d
-        raw = self.take(n * dt.itemsize, what)
+        raw = self.take_into(n * dt.itemsize, what)
         try:
-            return np.frombuffer(raw, dtype=dt, count=n).reshape(dims)
+            return raw.view(dt).reshape(dims)
         except ValueError:   # an empty array whose other dimensions NumPy cannot represent
             raise self.error("the shape %s of %s is too large" % (dims, what), self.pos) from None
 
@@ -273,7 +294,10 @@ def _parse(buf, src: str):
     mv = memoryview(buf)
     if not mv.c_contiguous:
         mv = memoryview(mv.tobytes())
-    r = _Reader(mv.cast("B"), src)
+    return _parse_reader(_Reader(src, buf=mv.cast("B")))
+
+
+def _parse_reader(r: _Reader):
     header, _reserved = _HEAD.unpack(r.take(16, "the file header (list magic and reserved word)"))
     if header != LIST_MAGIC:
         raise r.error("expected the NDArray list magic 0x%X, got 0x%X" % (LIST_MAGIC, header), 0)
@@ -297,14 +321,6 @@ def _parse(buf, src: str):
     return dict(zip(names, arrays))
 
 
-def _path(fname, fn: str) -> str:
-    if isinstance(fname, (str, os.PathLike)):
-        p = os.fspath(fname)
-        if isinstance(p, str):
-            return p
-    raise MXNetTypeError("%s: fname must be a str or os.PathLike, got %s" % (fn, type(fname).__name__))
-
-
 def load(fname):
     """Loads arrays saved by :func:`save` (or by MXNet's ``mx.nd.save``): a list,
     or a dict ``str -> NDArray`` when names were saved, in file order.
@@ -314,15 +330,15 @@ def load(fname):
     >>> mx.nd.load('/tmp/y.params')[0].asnumpy()
     array([0., 1., 2.], dtype=float32)
     """
-    path = _path(fname, "load")
-    try:
-        with open(path, "rb") as f:
-            buf = f.read()
-    except FileNotFoundError as e:
-        raise MXNetFileNotFoundError(e.errno, "load: no such file: %r" % path, path) from None
-    except OSError as e:
-        raise MXNetIOError(e.errno, "load: cannot read %r: %s" % (path, e.strerror), path) from None
-    return _parse(buf, repr(path))
+    path = fspath(fname, "load")
+    f, size = open_regular(path, "load")
+    with f:
+        try:
+            return _parse_reader(_Reader(repr(path), f=f, size=size))
+        except OSError as e:
+            if isinstance(e, MXNetError):
+                raise
+            raise MXNetIOError(e.errno, "load: cannot read %r: %s" % (path, e.strerror or e), path) from None
 
 
 def load_frombuffer(buf):
@@ -395,29 +411,14 @@ def save(fname, data) -> None:
     """Saves an NDArray, a list of NDArrays or a dict ``str -> NDArray`` to
     `fname` in MXNet's ``.params`` format (MXNet loads it with ``mx.nd.load``).
 
-    The file is written to a temporary file in the same folder and then renamed
-    over `fname`, so an error never leaves a partial file behind.
+    Written through :func:`gluonx._fileio.write_atomic`: a temporary file in the
+    same folder, fsynced and renamed over `fname`, so an error never leaves a
+    partial file; only a regular file may be replaced (a symlink, device, FIFO
+    or directory at `fname` is refused), and it keeps its permission bits.
 
     >>> import gluonx as mx
     >>> mx.nd.save('/tmp/z.params', {'a': mx.nd.zeros((2,))})
     """
-    path = _path(fname, "save")
+    path = fspath(fname, "save")
     arrays, names = _records(data)
-    d, base = os.path.split(os.path.abspath(path))
-    tmp = os.path.join(d, ".%s.%d.%s.tmp" % (base, os.getpid(), os.urandom(4).hex()))
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    except OSError as e:
-        raise MXNetIOError(e.errno, "save: cannot write into %r: %s" % (d, e.strerror), path) from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            _write_all(f.write, arrays, names)
-        os.replace(tmp, path)
-    except BaseException as e:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(e, OSError) and not isinstance(e, MXNetError):
-            raise MXNetIOError(e.errno, "save: cannot write %r: %s" % (path, e.strerror), path) from None
-        raise
+    write_atomic(path, lambda write: _write_all(write, arrays, names), "save")

@@ -15,9 +15,6 @@ copy of float16 weights.
 """
 from __future__ import annotations
 
-import io
-import json
-import struct
 import warnings
 
 import numpy
@@ -25,6 +22,7 @@ import numpy
 from gluonx.base import MXNetValueError
 from gluonx._core.ndarray import NDArray
 from gluonx import ndarray as nd
+from gluonx.optimizer import _states
 
 __all__ = ["Optimizer", "register", "create", "Updater", "get_updater"]
 
@@ -230,54 +228,6 @@ create = Optimizer.create_optimizer
 
 
 # ---- Updater ----------------------------------------------------------------------
-_MAGIC = b"GXUPDATER1\n"
-_U64 = struct.Struct("<Q")
-
-
-def _jsonable(v):
-    if v is None or isinstance(v, (bool, int, float, str)):
-        return True
-    if isinstance(v, (list, tuple)):
-        return all(_jsonable(x) for x in v)
-    if isinstance(v, dict):
-        return all(isinstance(k, (str, int)) and _jsonable(x) for k, x in v.items())
-    return False
-
-
-def _enc_key(k):
-    return ["s", k] if isinstance(k, str) else ["i", int(k)]
-
-
-def _dec_key(k):
-    return k[1] if k[0] == "s" else int(k[1])
-
-
-def _enc_dict(d):
-    return [[_enc_key(k), v] for k, v in d.items()]
-
-
-def _dec_dict(items):
-    return {_dec_key(k): v for k, v in items}
-
-
-def _optimizer_config(opt):
-    """The JSON-able part of an optimizer (hyperparameters, counters, scheduler)."""
-    cfg = {}
-    for k, v in opt.__dict__.items():
-        if k in ("param_dict", "sym_info", "lr_scheduler", "_index_update_count",
-                 "_all_index_update_counts", "idx2name", "lr_mult", "wd_mult"):
-            continue
-        if _jsonable(v) and not isinstance(v, dict):
-            cfg[k] = v
-    out = {"name": type(opt).__name__.lower(), "attrs": cfg,
-           "idx2name": _enc_dict(opt.idx2name), "lr_mult": _enc_dict(opt.lr_mult),
-           "wd_mult": _enc_dict(opt.wd_mult)}
-    sched = opt.lr_scheduler
-    if sched is not None:
-        out["lr_scheduler"] = {"class": type(sched).__name__,
-                               "attrs": {k: v for k, v in sched.__dict__.items() if _jsonable(v)}}
-    return out
-
 
 class Updater(object):
     """Applies an optimizer to (index, grad, weight) triples, keeping states.
@@ -307,6 +257,9 @@ class Updater(object):
                 self.states[idx] = self.optimizer.create_state_multi_precision(idx, weights[i])
                 self.states_synced[idx] = True
             elif not self.states_synced[idx]:
+                # a loaded state must have the layout this optimizer makes for this weight
+                _states.check_state(self.states[idx], self.optimizer.create_state_multi_precision(idx, weights[i]),
+                                    idx)
                 self.states[idx] = self.sync_state_context(self.states[idx], weights[i].context)
                 self.states_synced[idx] = True
         for i, w, g in zip(indices, weights, grads):
@@ -320,72 +273,24 @@ class Updater(object):
             return tuple(synced) if isinstance(state, tuple) else synced
         return state
 
-    # ---- pickle-free serialization ------------------------------------------------
+    # ---- pickle-free serialization (format: gluonx/optimizer/_states.py) ----------
     def save_states_bytes(self, dump_optimizer=False):
-        arrays = {}
+        """The states (and, with `dump_optimizer`, the optimizer's config) as bytes."""
+        return _states.encode(self.states, self.optimizer, dump_optimizer)
 
-        def enc(s):
-            if s is None:
-                return None
-            if isinstance(s, NDArray):
-                key = "s%d" % len(arrays)
-                arrays[key] = s
-                return {"a": key}
-            if isinstance(s, (list, tuple)):
-                return {"t" if isinstance(s, tuple) else "l": [enc(x) for x in s]}
-            if _jsonable(s):
-                return {"v": s}
-            raise MXNetValueError("Updater.save_states: cannot serialize a state of type %s"
-                                  % type(s).__name__)
-
-        states = [[_enc_key(k), enc(v)] for k, v in self.states.items()]
+    def load_states_bytes(self, data, src="the states buffer"):
+        """Restores bytes of :meth:`save_states_bytes`, checking every part;
+        a bad blob raises MXNetValueError naming `src` and leaves this
+        Updater unchanged.  Only the optimizer's known attributes are set."""
+        got = _states.decode(data, src)
         opt = self.optimizer
-        meta = {"states": states, "num_update": opt.num_update,
-                "counts": [[_enc_key(dev), _enc_dict(c)]
-                           for dev, c in opt._all_index_update_counts.items()]}
-        if dump_optimizer:
-            meta["optimizer"] = _optimizer_config(opt)
-        head = json.dumps(meta).encode("utf-8")
-        from gluonx.ndarray import serialization as _ser
-        buf = io.BytesIO()
-        names = list(arrays)
-        _ser._write_all(buf.write, [arrays[k] for k in names], names)
-        return _MAGIC + _U64.pack(len(head)) + head + buf.getvalue()
-
-    def load_states_bytes(self, data):
-        if not isinstance(data, (bytes, bytearray)) or not bytes(data[:len(_MAGIC)]) == _MAGIC:
-            raise MXNetValueError("Updater.set_states: not a gluonx updater-states blob (expected "
-                                  "the bytes of Updater.get_states / Trainer.save_states)")
-        data = bytes(data)
-        p = len(_MAGIC)
-        (n,) = _U64.unpack_from(data, p)
-        p += _U64.size
-        try:
-            meta = json.loads(data[p:p + n].decode("utf-8"))
-        except ValueError as e:
-            raise MXNetValueError("Updater.set_states: corrupt header: %s" % e) from None
-        arrays = nd.load_frombuffer(data[p + n:]) if len(data) > p + n else {}
-        if isinstance(arrays, list):
-            arrays = {}
-
-        def dec(s):
-            if s is None:
-                return None
-            if "a" in s:
-                return arrays[s["a"]]
-            if "t" in s:
-                return tuple(dec(x) for x in s["t"])
-            if "l" in s:
-                return [dec(x) for x in s["l"]]
-            return s["v"]
-
-        if "optimizer" in meta:
-            self.optimizer = _rebuild_optimizer(meta["optimizer"], self.optimizer)
-        opt = self.optimizer
-        self.states = {_dec_key(k): dec(v) for k, v in meta["states"]}
+        if got["optimizer"] is not None:
+            opt = _states.rebuild_optimizer(got["optimizer"], opt, Optimizer.opt_registry, got["decoder"])
+        self.optimizer = opt
+        self.states = got["states"]
         self.states_synced = dict.fromkeys(self.states, False)
-        opt.num_update = meta["num_update"]
-        opt._all_index_update_counts = {_dec_key(d): _dec_dict(c) for d, c in meta["counts"]}
+        opt.num_update = got["num_update"]
+        opt._all_index_update_counts = got["counts"]
         opt._all_index_update_counts.setdefault(0, {})
         opt._index_update_count = opt._all_index_update_counts[0]
 
@@ -396,33 +301,6 @@ class Updater(object):
     def set_states(self, states):
         """Restores states written by get_states."""
         self.load_states_bytes(states)
-
-
-def _rebuild_optimizer(cfg, current):
-    from gluonx import lr_scheduler as _lrs
-    klass = Optimizer.opt_registry.get(cfg["name"])
-    if klass is None:
-        raise MXNetValueError("Updater.set_states: unknown optimizer %r" % cfg["name"])
-    opt = klass.__new__(klass)
-    Optimizer.__init__(opt)
-    if current is not None and type(current) is klass:
-        opt.__dict__.update(current.__dict__)
-    for k, v in cfg["attrs"].items():
-        setattr(opt, k, tuple(v) if isinstance(getattr(opt, k, None), tuple) else v)
-    opt.idx2name = _dec_dict(cfg["idx2name"])
-    opt.lr_mult = _dec_dict(cfg["lr_mult"])
-    opt.wd_mult = _dec_dict(cfg["wd_mult"])
-    sc = cfg.get("lr_scheduler")
-    if sc is not None:
-        sk = getattr(_lrs, sc["class"], None)
-        if sk is None:
-            raise MXNetValueError("Updater.set_states: unknown lr_scheduler %r" % sc["class"])
-        sched = sk.__new__(sk)
-        sched.__dict__.update(sc["attrs"])
-        opt.lr_scheduler = sched
-    if not hasattr(opt, "param_dict"):
-        opt.param_dict = {}
-    return opt
 
 
 def get_updater(optimizer):

@@ -14,11 +14,10 @@ moving statistics), which is upgraded the way MXNet's loader does.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import warnings
 
-from gluonx.base import MXNetError
+from gluonx._fileio import read_regular, write_atomic
+from gluonx.base import MXNetError, MXNetValueError
 from gluonx.ops.registry import all_ops
 from gluonx.symbol.graph import HIDDEN_KEYS, Node, topo_order
 from gluonx.symbol.mxnet_names import MXNET_NAME
@@ -106,61 +105,70 @@ def to_json(heads: list) -> str:
 
 
 def save(heads: list, fname: str) -> None:
-    """Writes the JSON to `fname` through a temporary file, so a failure
-    leaves no partial file."""
-    text = to_json(heads)
-    write_atomic(fname, text.encode("utf-8"))
-
-
-def write_atomic(fname: str, data: bytes) -> None:
-    d = os.path.dirname(os.path.abspath(fname))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, fname)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Writes the JSON to `fname` atomically (see :func:`gluonx._fileio.write_atomic`)."""
+    write_atomic(fname, to_json(heads).encode("utf-8"), "Symbol.save")
 
 
 # ---- reading -----------------------------------------------------------------------------
 
+# What an operator's attribute parser or rules may raise on values from a file.
+_PARSE_ERRORS = (MXNetError, ValueError, TypeError, OverflowError, KeyError, IndexError, RecursionError)
+
+
 def _fail(where: str, msg: str):
-    raise MXNetError("%s: %s" % (where, msg))
+    raise MXNetValueError("%s: %s" % (where, msg))
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def _entry(e, n_nodes: int, where: str, what: str) -> tuple:
-    if not isinstance(e, list) or len(e) not in (2, 3) or not all(isinstance(v, int) for v in e):
-        _fail(where, "%s entry %r is not [node, output(, version)]" % (what, e))
+    if not isinstance(e, list) or len(e) not in (2, 3) or not all(_is_int(v) for v in e):
+        _fail(where, "%s entry %s is not [node, output(, version)]" % (what, _brief(e)))
     if not 0 <= e[0] < n_nodes:
-        _fail(where, "%s entry %r refers to node %d of %d" % (what, e, e[0], n_nodes))
+        _fail(where, "%s entry %s refers to node %d of %d" % (what, _brief(e), e[0], n_nodes))
+    if e[1] < 0:
+        _fail(where, "%s entry %s has a negative output index" % (what, _brief(e)))
     return e[0], e[1]
+
+
+def _brief(v) -> str:
+    r = repr(v)
+    return r if len(r) <= 80 else r[:77] + "..."
 
 
 def _hidden(attrs: dict) -> dict:
     return {("__%s__" % k if k in HIDDEN_KEYS else k): str(v) for k, v in attrs.items()}
 
 
+def _check_output(src: Node, k: int, where: str, what: str) -> None:
+    n = 1 if src.op is None else src.num_outputs()
+    if k >= n:
+        _fail(where, "%s refers to output %d of %s, which has %d" % (what, k, src.name, n))
+
+
 def from_json(text: str, where: str = "load_json") -> list:
-    """The graph's outputs, [(node, index)], from MXNet's JSON (any 1.x layout)."""
+    """The graph's outputs, [(node, index)], from MXNet's JSON (any 1.x layout).
+    Every malformed part raises MXNetValueError naming `where` and the part."""
     try:
         graph = json.loads(text)
-    except (ValueError, TypeError) as e:
+    except (ValueError, TypeError, RecursionError) as e:   # RecursionError: absurdly deep nesting
         _fail(where, "not a valid JSON graph (%s)" % e)
-    if not isinstance(graph, dict) or not isinstance(graph.get("nodes"), list) or "heads" not in graph:
-        _fail(where, "not an MXNet graph: expected an object with 'nodes' and 'heads'")
-    version = (graph.get("attrs") or {}).get("mxnet_version", ["int", 0])
-    version = version[1] if isinstance(version, list) and len(version) == 2 else 0
+    if (not isinstance(graph, dict) or not isinstance(graph.get("nodes"), list)
+            or not isinstance(graph.get("heads"), list)):
+        _fail(where, "not an MXNet graph: expected an object with the lists 'nodes' and 'heads'")
+    gattrs = graph.get("attrs") or {}
+    if not isinstance(gattrs, dict):
+        _fail(where, "'attrs' must be an object")
+    version = gattrs.get("mxnet_version", ["int", 0])
+    version = version[1] if isinstance(version, list) and len(version) == 2 and _is_int(version[1]) else 0
     ops = all_ops()
     raw = graph["nodes"]
     nodes = []
     for i, jn in enumerate(raw):
-        if not isinstance(jn, dict) or "op" not in jn or "name" not in jn:
-            _fail(where, "node %d is malformed (needs 'op' and 'name')" % i)
+        if not isinstance(jn, dict) or not isinstance(jn.get("op"), str) or not isinstance(jn.get("name"), str):
+            _fail(where, "node %d is malformed (needs the strings 'op' and 'name')" % i)
         attrs = {}
         for key in ("param", "attrs", "attr"):
             d = jn.get(key) or {}
@@ -168,32 +176,38 @@ def from_json(text: str, where: str = "load_json") -> list:
                 _fail(where, "node %d (%s): '%s' must be an object" % (i, jn["name"], key))
             attrs.update(_hidden(d) if key == "attr" else {k: str(v) for k, v in d.items()})
         if jn["op"] == "null":
-            nodes.append(Node(None, str(jn["name"]), attrs, None, []))
+            nodes.append(Node(None, jn["name"], attrs, None, []))
             continue
         op = ops.get(jn["op"])
         if op is None:
-            _fail(where, "node %d (%s) uses operator '%s', which gluonx does not have"
-                  % (i, jn["name"], jn["op"]))
-        nodes.append(Node(op, str(jn["name"]), attrs, None, []))
+            _fail(where, "node %d (%s) uses operator %s, which gluonx does not have"
+                  % (i, jn["name"], _brief(jn["op"])))
+        nodes.append(Node(op, jn["name"], attrs, None, []))
     for i, jn in enumerate(raw):
         ins = jn.get("inputs", [])
         if not isinstance(ins, list):
             _fail(where, "node %d (%s): 'inputs' must be a list" % (i, jn["name"]))
+        if ins and nodes[i].op is None:
+            _fail(where, "node %d (%s) is a variable and cannot have inputs" % (i, jn["name"]))
         for e in ins:
             src, k = _entry(e, len(nodes), where, "input of node %s" % jn["name"])
-            if src >= i:
+            if src >= i:   # inputs come first in MXNet's files: this also rules out cycles
                 _fail(where, "node %d (%s) takes node %d as input, which comes later" % (i, jn["name"], src))
             nodes[i].inputs.append((nodes[src], k))
     if version < 10000:
-        _upgrade_legacy(nodes)
+        _upgrade_legacy(nodes, where)
     for node in nodes:
         if node.op is not None:
             _parse_params(node, where)
-    heads = [_entry(e, len(nodes), where, "head") for e in graph["heads"]]
-    outs = [(nodes[n], k) for n, k in heads]
-    for node, k in outs:
-        if node.op is not None and k >= node.num_outputs():
-            _fail(where, "head refers to output %d of %s, which has %d" % (k, node.name, node.num_outputs()))
+            for src, k in node.inputs:
+                _check_output(src, k, where, "an input of node %s" % node.name)
+    if not graph["heads"]:
+        _fail(where, "the graph has no outputs ('heads' is empty)")
+    outs = []
+    for e in graph["heads"]:
+        n, k = _entry(e, len(nodes), where, "head")
+        _check_output(nodes[n], k, where, "a head")
+        outs.append((nodes[n], k))
     return outs
 
 
@@ -208,25 +222,31 @@ def _parse_params(node: Node, where: str) -> None:
             params.pop(k)
     try:
         node.params = op.parse_attrs(params)
-    except MXNetError as e:
+        n_out = node.num_outputs()
+        in_names = None if op.variadic else op.input_names(node.params)
+    except _PARSE_ERRORS as e:   # an attribute value the rules cannot work with
         _fail(where, "node %s (%s): %s" % (node.name, op.name, e))
+    if not _is_int(n_out) or n_out < 0:
+        _fail(where, "node %s (%s): its attributes give %r outputs" % (node.name, op.name, n_out))
     if op.variadic and "num_args" in op._attr_by_name and node.params.get("num_args") is None:
         node.params["num_args"] = len(node.inputs)
-    expected = None if op.variadic else len(op.input_names(node.params))
-    if expected is not None and len(node.inputs) != expected:
+    if in_names is not None and len(node.inputs) != len(in_names):
         _fail(where, "node %s (%s) has %d inputs, the operator takes %d (%s)"
-              % (node.name, op.name, len(node.inputs), expected, ", ".join(op.input_names(node.params))))
+              % (node.name, op.name, len(node.inputs), len(in_names), ", ".join(in_names)))
 
 
-def _upgrade_legacy(nodes: list) -> None:
+def _upgrade_legacy(nodes: list, where: str) -> None:
     """What MXNet's loader does to pre-1.0 graphs: per-input learning-rate
     attributes move to the input variables, BatchNorm gains its moving
     statistics, argmax/argmin's axis=-1 means 'no axis'."""
     for node in nodes:
         if node.op is None:
             continue
-        names = node.op.input_names(node.op.parse_attrs(
-            {k: v for k, v in node.attrs.items() if k in node.op._attr_by_name}, strict=False))
+        try:
+            names = node.op.input_names(node.op.parse_attrs(
+                {k: v for k, v in node.attrs.items() if k in node.op._attr_by_name}, strict=False))
+        except _PARSE_ERRORS as e:
+            _fail(where, "node %s (%s): %s" % (node.name, node.op.name, e))
         for key in list(node.attrs):
             for suffix in ("_lr_mult", "_wd_mult"):
                 if key.endswith(suffix) and not key.startswith("__"):
@@ -245,14 +265,10 @@ def _upgrade_legacy(nodes: list) -> None:
 
 
 def load(fname: str) -> list:
-    """The graph outputs of a ``-symbol.json`` file."""
-    try:
-        with open(fname, "rb") as f:
-            data = f.read()
-    except OSError as e:
-        raise MXNetError("mx.sym.load: cannot read '%s': %s" % (fname, e.strerror or e)) from None
+    """The graph outputs of a ``-symbol.json`` file (a regular file only)."""
+    data = read_regular(fname, "mx.sym.load")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise MXNetError("mx.sym.load: '%s' is not a UTF-8 JSON graph file" % fname) from None
+        raise MXNetValueError("mx.sym.load: '%s' is not a UTF-8 JSON graph file" % fname) from None
     return from_json(text, "mx.sym.load('%s')" % fname)
