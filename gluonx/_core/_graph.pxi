@@ -225,7 +225,8 @@ cdef class Program:
         self.sc_cap = <size_t *>calloc(max(self.nlaunch, 1), sizeof(size_t))
         if not (self.launches and self.tens and self.slot and self.offset and self.dims and self.need
                 and self.sc_off and self.sc_cap):
-            raise MemoryError("Program: out of memory")
+            raise MXNetMemoryError("Program: out of memory for the tables of %d launches and %d tensors"
+                                   % (self.nlaunch, self.ntens))
         if scratch is not None:       # [(arena offset, bytes) or None] per launch
             for i, sc in enumerate(scratch):
                 if sc is not None:
@@ -307,7 +308,7 @@ cdef class Program:
             raise MXNetError("Program.run: %d bases for %d slots" % (len(bases), self.nslots))
         base = <char **>malloc(sizeof(char *) * max(self.nslots, 1))
         if base == NULL:
-            raise MemoryError()
+            raise MXNetMemoryError("Program.run: out of memory for %d slot addresses" % self.nslots)
         try:
             for i in range(self.nslots):
                 b = bases[i]

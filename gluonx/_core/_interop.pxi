@@ -157,7 +157,7 @@ cdef object to_dlpack(NDArray x, object max_version):
         capture_abort("an array was exported through DLPack")
     cdef ExportedTensor *e = <ExportedTensor *>malloc(sizeof(ExportedTensor))
     if e == NULL:
-        raise MemoryError()
+        raise MXNetMemoryError("DLPack: out of memory for the exported tensor's descriptor")
     dev = dlpack_device(x)
     for i in range(x._ndim):
         e.shape[i] = x._shape[i]

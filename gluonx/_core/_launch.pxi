@@ -265,7 +265,7 @@ cdef object binary_general(int kid, object lhs, object rhs, object out_obj, str 
         for i in range(nd):
             shp[i] = ref._shape[i]
     if out_obj is None:
-        o = new_array(nd, shp, ref._dtype, ref._dev_type, ref._dev_id)
+        o = new_array(nd, shp, ref._dtype, ref._dev_type, ref._dev_id, opname)
     else:
         o = check_out(out_obj, nd, shp, ref._dtype, opname)
         check_same_device(o, ref, opname)
@@ -736,13 +736,14 @@ def first_context(list inputs):
     return None
 
 
-def alloc_outputs(list shapes, list dtypes, ctx):
-    """Fresh contiguous outputs for inferred shapes and dtype names."""
+def alloc_outputs(list shapes, list dtypes, ctx, str opname="empty"):
+    """Fresh contiguous outputs for inferred shapes and dtype names (`opname`
+    names the operator in an allocation error)."""
     dev_type, dev_id = context_ids(ctx)
     cdef list outs = []
     for s, d in zip(shapes, dtypes):
         outs.append(new_array_t(tuple(s), _NAME_TO_FLAG[d] if isinstance(d, str) else dtype_flag(d),
-                                dev_type, dev_id))
+                                dev_type, dev_id, opname))
     return outs
 
 
@@ -798,7 +799,7 @@ def run_op(op, list inputs, dict attrs):
     cdef list outs = []
     for s, d in zip(oshapes, odtypes):
         outs.append(new_array_t(tuple(s), _NAME_TO_FLAG[d] if isinstance(d, str) else dtype_flag(d),
-                                dev_type, dev_id))
+                                dev_type, dev_id, op.name))
     given = outs[0] if len(outs) == 1 else outs
     tin = tuple(inputs)
     if recorded and wants_record(tin):

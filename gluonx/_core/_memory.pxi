@@ -99,20 +99,15 @@ cdef int synchronize_device(int dev_type, int dev_id) except -1:
 # ---- memory ----------------------------------------------------------------
 
 cdef void *acquire_memory(size_t nbytes, int dev_type, int dev_id, list keepalive) except? NULL:
-    """Device memory; a Python allocator's owning object is appended to `keepalive`."""
+    """Device memory; a Python allocator's owning object is appended to `keepalive`.
+    NULL without an exception when the allocator has no memory left."""
     cdef void *p
     cdef gx_allocator *al
     if is_host(dev_type):
-        p = gx_host_alloc(nbytes)
-        if p == NULL:
-            raise MemoryError("gluonx: cannot allocate %d bytes of host memory" % nbytes)
-        return p
+        return gx_host_alloc(nbytes)          # NULL: the caller names what failed
     al = device_allocator(dev_type)
     if al != NULL:
-        p = al.alloc(dev_id, nbytes if nbytes else 1, NULL)
-        if p == NULL:
-            raise MemoryError("gluonx: cannot allocate %d bytes on %s" % (nbytes, make_context(dev_type, dev_id)))
-        return p
+        return al.alloc(dev_id, nbytes if nbytes else 1, NULL)
     pa = python_allocator(dev_type)
     if pa is None:
         raise MXNetValueError("no backend provides memory for %s; is its backend installed "
@@ -150,15 +145,46 @@ cdef inline bint compute_contig(NDArray a) noexcept:
     return True
 
 
-cdef NDArray new_array(int ndim, const int64_t *shape, int dtype, int dev_type, int dev_id):
-    """A new contiguous array (uninitialised memory)."""
-    cdef NDArray a = NDArray.__new__(NDArray)
-    cdef int64_t size = 1
+cdef str _shape_text(int ndim, const int64_t *shape):
+    return "(%s)" % ", ".join([str(shape[i]) for i in range(ndim)]) if ndim != 1 else "(%d,)" % shape[0]
+
+
+cdef object size_error(str opname, int ndim, const int64_t *shape, int dtype):
+    """The error for an array too large to describe: named by op, shape, dtype and bytes."""
+    cdef object elems = 1
+    for i in range(ndim):
+        elems *= shape[i]
+    return MXNetMemoryError(
+        "Operator %s: an array of shape %s and dtype %s would take %d bytes; an array may take at most 2^62 (%d)"
+        % (opname or "allocation", _shape_text(ndim, shape), DTYPE_NAMES[dtype], elems * ITEMSIZE[dtype],
+           GX_MAX_ARRAY_BYTES))
+
+
+cdef object alloc_error(str opname, int ndim, const int64_t *shape, int dtype, size_t nbytes, int dev_type,
+                        int dev_id):
+    return MXNetMemoryError("Operator %s: cannot allocate %d bytes (%.3g GiB) on %s for an array of shape %s and dtype %s"
+                            % (opname or "allocation", nbytes, nbytes / 2.0 ** 30, make_context(dev_type, dev_id),
+                               _shape_text(ndim, shape), DTYPE_NAMES[dtype]))
+
+
+cdef NDArray new_array(int ndim, const int64_t *shape, int dtype, int dev_type, int dev_id, str opname=None):
+    """A new contiguous array (uninitialised memory).  The element count and
+    byte size are overflow-checked before anything is allocated; `opname`
+    names the operator in the error of a failed or impossible request."""
+    cdef NDArray a
+    cdef int64_t size
+    cdef size_t nbytes
     cdef int i
+    if gx_array_nbytes(ndim, shape, ITEMSIZE[dtype], &size, &nbytes):
+        for i in range(ndim):
+            if shape[i] < 0:
+                raise MXNetValueError("Operator %s: negative dimension in shape %s" % (opname or "allocation",
+                                                                            _shape_text(ndim, shape)))
+        raise size_error(opname, ndim, shape, dtype)
+    a = NDArray.__new__(NDArray)
     cdef list keep = None if is_host(dev_type) else []
     for i in range(ndim):
         a._shape[i] = shape[i]
-        size *= shape[i]
     a._ndim = ndim
     a._size = size
     a._dtype = dtype
@@ -166,12 +192,13 @@ cdef NDArray new_array(int ndim, const int64_t *shape, int dtype, int dev_type, 
     a._dev_id = dev_id
     a._contig = True
     set_contiguous_strides(a)
-    nbytes = <size_t>size * ITEMSIZE[dtype]
     if g_dry:                  # a graph capture's dry run: an address, no memory
         a._data = fake_alloc(nbytes)
         track_fake(a)
         return a
     cdef void *p = acquire_memory(nbytes, dev_type, dev_id, keep)
+    if p == NULL:
+        raise alloc_error(opname, ndim, shape, dtype, nbytes, dev_type, dev_id)
     a._data = <char *>p
     if keep:                   # memory of a Python allocator belongs to its object
         a._base = keep[0]
@@ -188,10 +215,12 @@ cdef NDArray new_view(NDArray base, int ndim, const int64_t *shape, const int64_
     cdef int i
     if ndim > GX_MAX_NDIM:
         raise MXNetValueError("arrays may have at most %d dimensions" % GX_MAX_NDIM)
+    cdef size_t nbytes
+    if gx_array_nbytes(ndim, shape, ITEMSIZE[base._dtype], &size, &nbytes):
+        raise size_error("view", ndim, shape, base._dtype)
     for i in range(ndim):
         v._shape[i] = shape[i]
         v._strides[i] = strides[i]
-        size *= shape[i]
     v._ndim = ndim
     v._size = size
     v._dtype = base._dtype
@@ -205,10 +234,10 @@ cdef NDArray new_view(NDArray base, int ndim, const int64_t *shape, const int64_
     return v
 
 
-cdef NDArray new_array_t(tuple shape, int dtype, int dev_type, int dev_id):
+cdef NDArray new_array_t(tuple shape, int dtype, int dev_type, int dev_id, str opname="empty"):
     cdef int64_t shp[GX_MAX_NDIM]
-    cdef int nd = parse_shape(shape, shp, "empty")
-    return new_array(nd, shp, dtype, dev_type, dev_id)
+    cdef int nd = parse_shape(shape, shp, opname)
+    return new_array(nd, shp, dtype, dev_type, dev_id, opname)
 
 
 cdef int parse_shape(object shape, int64_t *out, str opname) except -1:
@@ -224,6 +253,9 @@ cdef int parse_shape(object shape, int64_t *out, str opname) except -1:
             raise MXNetTypeError("%s: shape %r must hold integers" % (opname, tuple(shape)))
         if d < 0:
             raise MXNetValueError("%s: negative dimension in shape %s" % (opname, tuple(shape)))
+        if d > 0x7FFFFFFFFFFFFFFF:
+            raise MXNetValueError("%s: dimension %d in shape %s is larger than 2^63 - 1"
+                                  % (opname, d, tuple(shape)))
         out[i] = d
     return nd
 
@@ -234,9 +266,8 @@ cdef NDArray reshape_view(NDArray a, tuple shape):
     cdef int64_t strides[GX_MAX_NDIM]
     cdef int nd = parse_shape(shape, shp, "reshape")
     cdef int64_t s = 1, size = 1
-    for i in range(nd):
-        size *= shp[i]
-    if size != a._size:
+    cdef size_t nbytes
+    if gx_array_nbytes(nd, shp, ITEMSIZE[a._dtype], &size, &nbytes) or size != a._size:
         raise MXNetValueError("reshape: cannot reshape array of shape %s (size %d) into shape %s"
                               % (a.shape, a._size, shape))
     for i in range(nd - 1, -1, -1):

@@ -75,6 +75,8 @@ cdef extern from "core_support.h" nogil:
     void gx_core_clear_error()
     void *gx_core_scratch_alloc(gx_context *ctx, size_t nbytes)
     void gx_core_scratch_release(gx_scratch_list *lst)
+    size_t GX_MAX_ARRAY_BYTES
+    int gx_array_nbytes(int ndim, const int64_t *shape, size_t itemsize, int64_t *size, size_t *nbytes)
     void *gx_host_alloc(size_t nbytes)
     void gx_host_free(void *ptr, size_t nbytes)
     size_t gx_host_cache_release()

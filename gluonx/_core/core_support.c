@@ -9,6 +9,31 @@
 #include <malloc.h>
 #endif
 
+/* ---- checked sizes -------------------------------------------------------- */
+
+int gx_array_nbytes(int ndim, const int64_t *shape, size_t itemsize, int64_t *size, size_t *nbytes)
+{
+    int64_t n = 1;
+    for (int i = 0; i < ndim; i++) {
+        if (shape[i] < 0)
+            return 1;
+        if (shape[i] == 0) { /* empty, whatever the other dims are */
+            *size = 0;
+            *nbytes = 0;
+            return 0;
+        }
+    }
+    for (int i = 0; i < ndim; i++)
+        if (__builtin_mul_overflow(n, shape[i], &n))
+            return 1;
+    size_t b;
+    if (__builtin_mul_overflow((size_t)n, itemsize, &b) || b > GX_MAX_ARRAY_BYTES)
+        return 1;
+    *size = n;
+    *nbytes = b;
+    return 0;
+}
+
 /* ---- autograd thread state ---------------------------------------------- */
 
 __thread int gx_ag_recording = 0;
@@ -127,6 +152,8 @@ static int size_class(size_t n, size_t *rounded)
 static void *system_alloc(size_t nbytes)
 {
     void *p = NULL;
+    if (nbytes > GX_MAX_ARRAY_BYTES) /* the 2 MiB rounding below must not wrap */
+        return NULL;
     if (nbytes >= GX_HUGEPAGE_MIN) {
         const size_t huge = (size_t)2 << 20;
         size_t len = (nbytes + huge - 1) & ~(huge - 1);
@@ -177,6 +204,8 @@ void gx_host_free_uncached(void *ptr, size_t nbytes) { system_free(ptr, nbytes);
 void *gx_host_alloc(size_t nbytes)
 {
     size_t rounded;
+    if (nbytes > GX_CACHE_MAX_BLOCK) /* before size_class, whose rounding could overflow */
+        return system_alloc(nbytes);
     int c = size_class(nbytes, &rounded);
     if (rounded > GX_CACHE_MAX_BLOCK)
         return system_alloc(nbytes);
@@ -195,6 +224,10 @@ void gx_host_free(void *ptr, size_t nbytes)
     if (ptr == NULL)
         return;
     size_t rounded;
+    if (nbytes > GX_CACHE_MAX_BLOCK) { /* never cached: see gx_host_alloc */
+        system_free(ptr, nbytes);
+        return;
+    }
     int c = size_class(nbytes, &rounded);
     if (rounded <= GX_CACHE_MAX_BLOCK) {
         lock();

@@ -6,6 +6,7 @@
 #define GLUONX_CORE_SUPPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "gluonx/plugin.h"
 
 #define GX_SCRATCH_MAX 16
@@ -24,6 +25,15 @@ typedef struct {
     size_t arena_used;
     size_t arena_need;
 } gx_scratch_list;
+
+/* The most bytes one array may span: 2^62, so that element offsets, byte
+ * offsets and the allocator's rounding all stay clear of overflow. */
+#define GX_MAX_ARRAY_BYTES ((size_t)1 << 62)
+
+/* Elements and bytes of a contiguous array of `shape`, overflow-checked:
+ * returns 0 and sets *size and *nbytes, or 1 when a dim is negative or the
+ * bytes would exceed GX_MAX_ARRAY_BYTES (nothing set). */
+int gx_array_nbytes(int ndim, const int64_t *shape, size_t itemsize, int64_t *size, size_t *nbytes);
 
 /* Error buffer of the calling thread. */
 void gx_core_set_error(gx_context *ctx, const char *fmt, ...);

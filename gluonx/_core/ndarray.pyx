@@ -25,7 +25,7 @@ from gluonx._core.abi cimport *
 
 import numpy as np
 from gluonx.base import (error_for_status, MXNetError, MXNetValueError, MXNetTypeError, MXNetIndexError,
-                         MXNetNotImplementedError)
+                         MXNetMemoryError, MXNetNotImplementedError)
 
 # What the core needs from the floors above it, injected at start-up by
 # gluonx.ops (the core imports nothing above itself): op(name) -> the

@@ -408,10 +408,10 @@ class OpDef:
         if ctx is None:
             ctx = attrs.get("ctx")
         if out is None:
-            outs = dest = _c.alloc_outputs(oshapes, odtypes, ctx)
+            outs = dest = _c.alloc_outputs(oshapes, odtypes, ctx, self.name)
         else:   # computed straight into out=, or into a new array copied there when out is a view
             dest = _user_outputs(self, out, oshapes, odtypes)
-            outs = [d if d.is_contiguous else _c.alloc_outputs([s], [t], ctx)[0]
+            outs = [d if d.is_contiguous else _c.alloc_outputs([s], [t], ctx, self.name)[0]
                     for d, s, t in zip(dest, oshapes, odtypes)]
         given = outs[0] if len(outs) == 1 else outs
         if inputs and _c.needs_record(tuple(inputs)):
