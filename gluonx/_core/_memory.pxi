@@ -132,7 +132,11 @@ cdef inline void set_contiguous_strides(NDArray a) noexcept:
     cdef int i
     for i in range(a._ndim - 1, -1, -1):
         a._strides[i] = s
-        s *= a._shape[i]
+        # only an empty array's product can pass 2^63 (its strides are never used): stop at 0
+        if a._shape[i] != 0 and s <= 0x7FFFFFFFFFFFFFFF // a._shape[i]:
+            s *= a._shape[i]
+        else:
+            s = 0
 
 
 cdef inline bint compute_contig(NDArray a) noexcept:

@@ -60,6 +60,7 @@ def test_reshape_to_a_wrapping_shape_is_refused():
 def test_empty_arrays_with_huge_dims_are_fine():
     # a zero dim makes the array empty whatever the others are (as NumPy)
     a = mx.nd.zeros((0, 2**40))
+    assert mx.nd.zeros((0, 2**62, 2**62)).size == 0
     assert a.shape == (0, 2**40) and a.size == 0
     assert a.sum().asscalar() == 0
 
