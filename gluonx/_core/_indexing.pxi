@@ -45,19 +45,25 @@ cdef NDArray basic_view(NDArray x, tuple key, bint *all_ints):
                 axis += 1
         elif isinstance(k, slice):
             all_ints[0] = False
-            start, stop, step = k.indices(x._shape[axis])
-            length = len(range(start, stop, step))
+            try:
+                start, stop, step = k.indices(x._shape[axis])
+                length = len(range(start, stop, step))
+            except (ValueError, OverflowError, TypeError) as e:   # a 0 or non-int step, bounds past 2^63
+                raise MXNetValueError("invalid slice %r for axis %d with size %d: %s"
+                                      % (k, axis, x._shape[axis], e)) from None
             shp[nd] = length
-            st[nd] = x._strides[axis] * step
+            # a step past the axis's size selects at most one element: its stride is never
+            # walked, and stride * step could pass 2^63
+            st[nd] = x._strides[axis] * step if length > 1 else x._strides[axis]
             if length:
                 offset += start * x._strides[axis]
             nd += 1
             axis += 1
         else:
             n = x._shape[axis]
+            if k < -n or k >= n:       # compared as Python ints: k may not fit in int64
+                raise MXNetIndexError("index %d is out of bounds for axis %d with size %d" % (k, axis, n))
             idx = k
-            if idx < -n or idx >= n:
-                raise MXNetIndexError("index %d is out of bounds for axis %d with size %d" % (idx, axis, n))
             if idx < 0:
                 idx += n
             offset += idx * x._strides[axis]

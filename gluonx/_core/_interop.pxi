@@ -39,7 +39,11 @@ cdef object to_numpy(NDArray x):
                       "bool, int or float)" % (x.shape,))
     if not is_host(x._dev_type):
         src = copy_array(x, x._dtype, GX_DEV_CPU, 0)
-    out = np.empty(src.shape, dtype=DTYPE_TYPES[src._dtype])
+    try:
+        out = np.empty(src.shape, dtype=DTYPE_TYPES[src._dtype])
+    except ValueError:         # NumPy refuses dims whose product passes 2^63 even when one is 0
+        raise MXNetValueError("asnumpy: NumPy cannot hold an array of shape %s and dtype %s"
+                              % (src.shape, DTYPE_NAMES[src._dtype])) from None
     if src._size == 0:
         return out
     PyObject_GetBuffer(out, &buf, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE)

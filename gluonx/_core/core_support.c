@@ -70,7 +70,7 @@ void gx_core_clear_error(void) { gx_errbuf[0] = '\0'; }
 void *gx_core_scratch_alloc(gx_context *ctx, size_t nbytes)
 {
     gx_scratch_list *list = (gx_scratch_list *)ctx->core_private;
-    if (list == NULL)
+    if (list == NULL || nbytes > GX_MAX_ARRAY_BYTES) /* the 64-byte rounding and arena sums must not wrap */
         return NULL;
     if (list->use_arena) {
         size_t n = (nbytes + 63) & ~(size_t)63;

@@ -59,7 +59,11 @@ def _arange_range(a) -> tuple:
         raise MXNetValueError("Operator arange: step must not be 0")
     if a["repeat"] < 1:
         raise MXNetValueError("Operator arange: repeat must be positive, got %d" % a["repeat"])
-    return start, step, max(int(math.ceil((stop - start) / step)), 0)
+    n = (stop - start) / step
+    if not math.isfinite(n):   # a NaN bound, or a step so small the count is no number
+        raise MXNetValueError("Operator arange: start=%r, stop=%r, step=%r give no finite length"
+                              % (start, stop, step))
+    return start, step, max(int(math.ceil(n)), 0)
 
 
 def _arange_infer(a, shapes, dtypes):

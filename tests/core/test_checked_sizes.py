@@ -72,3 +72,46 @@ def test_nothing_left_behind_after_refusals():
             mx.nd.empty((2**63 - 1,))
     x = np.arange(12, dtype=np.float32).reshape(3, 4)
     np.testing.assert_array_equal((mx.nd.array(x) * 2).asnumpy(), x * 2)
+
+
+def test_indexing_an_empty_array_with_huge_dims_stays_in_bounds():
+    # no element to read: every index into the zero dim is out of bounds, the huge dim may be indexed
+    a = mx.nd.zeros((0, 2**62))
+    assert a[:, 2**62 - 1].shape == (0,)
+    assert a[:, ::2**61].shape == (0, 2) and a[:, ::2**61].size == 0
+    assert a.T[2**62 - 1].shape == (0,)
+    for key in (0, -1, (0, 0)):
+        with pytest.raises(MXNetError) as e:
+            a[key]
+        assert isinstance(e.value, IndexError)
+    with pytest.raises(MXNetError) as e:
+        a[:, 2**62]
+    assert isinstance(e.value, IndexError)
+
+
+def test_indices_and_steps_past_int64_are_errors():
+    x = mx.nd.array(np.arange(12, dtype=np.float32).reshape(3, 4))
+    for key in (2**70, -2**70, (0, 2**64)):
+        with pytest.raises(MXNetError) as e:
+            x[key]
+        assert isinstance(e.value, IndexError)
+    with pytest.raises(MXNetError) as e:
+        x[:, ::2**70]
+    assert isinstance(e.value, ValueError) and "slice" in str(e.value)
+    # a step past the axis's size selects the first element (as NumPy)
+    np.testing.assert_array_equal(x[::2**62, ::-2**62].asnumpy(), x.asnumpy()[::2**62, ::-2**62])
+
+
+def test_arange_with_no_finite_length_is_a_value_error():
+    for call in (lambda: mx.nd.arange(0, 1e308, step=1e-300), lambda: mx.nd.arange(0, float("nan"))):
+        with pytest.raises(MXNetError) as e:
+            call()
+        assert isinstance(e.value, ValueError) and "arange" in str(e.value)
+
+
+def test_asnumpy_of_an_empty_array_numpy_cannot_describe():
+    a = mx.nd.zeros((0, 2**62, 4))
+    assert a.size == 0
+    with pytest.raises(MXNetError) as e:
+        a.asnumpy()
+    assert isinstance(e.value, ValueError) and "asnumpy" in str(e.value)
