@@ -265,13 +265,23 @@ typedef struct {
 static int thread_scratch(gx_context *ctx, const char *name, int threads, const size_t *sizes,
                           scratch *sc)
 {
-    size_t at = 0;
+    size_t at = 0, total;
     for (int i = 0; i < SCRATCH_SLOTS; i++) {
         sc->off[i] = at;
-        at += (sizes[i] + 63) & ~(size_t)63;
+        /* checked: buffer sizes are products of the geometry and could wrap to a small block */
+        if (__builtin_add_overflow(sizes[i], (size_t)63, &total) ||
+            __builtin_add_overflow(at, total & ~(size_t)63, &at)) {
+            ctx->set_error(ctx, "%s: column buffers of more than 2^64 bytes", name);
+            return GX_ERR_MEMORY;
+        }
     }
     sc->stride = at ? at : 64;
-    sc->base = (char *)ctx->scratch_alloc(ctx, sc->stride * (size_t)threads);
+    if (__builtin_mul_overflow(sc->stride, (size_t)threads, &total)) {
+        ctx->set_error(ctx, "%s: column buffers of %zu bytes for each of %d threads pass 2^64 bytes", name,
+                       sc->stride, threads);
+        return GX_ERR_MEMORY;
+    }
+    sc->base = (char *)ctx->scratch_alloc(ctx, total);
     if (sc->base == NULL) {
         ctx->set_error(ctx, "%s: out of memory for %zu bytes of column buffers", name,
                        sc->stride * (size_t)threads);
