@@ -26,6 +26,8 @@ def _reduced_axes(node, ndim):
 def _expand(node, g):
     """g (the reduced result's shape) broadcast back to the input's shape."""
     x = node.inputs[0]
+    if x.ndim == 0:   # a 0-d input reduces to shape (1,); reshape() refuses the empty target ()
+        return F.reshape_like(g, x)
     axes = _reduced_axes(node, x.ndim)
     kept = tuple(1 if i in axes else d for i, d in enumerate(x.shape))
     return F.broadcast_to(g.reshape(kept), shape=x.shape)

@@ -479,10 +479,18 @@ def _tuple_or_none(v) -> tuple:
     if v is None:
         return ()
     if isinstance(v, str):
-        v = ast.literal_eval(v)
+        try:
+            v = ast.literal_eval(v)
+        except (ValueError, SyntaxError):
+            raise MXNetValueError("Operator slice: cannot parse %r as a tuple of integers" % (v,)) from None
     if isinstance(v, (int, np.integer)) or v is None:
         v = (v,)
-    return tuple(None if d is None else int(d) for d in v)
+    try:
+        out = tuple(None if d is None else int(d) for d in v)
+    except (TypeError, ValueError):
+        raise MXNetTypeError("Operator slice: begin, end and step must be integers or None, got %r"
+                             % (v,)) from None
+    return out
 
 
 def _slice_plan(shape, begin, end, step, opname) -> list:
