@@ -6,6 +6,7 @@ values drawn from an OpDef's attrs, and the one property every call must keep
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import os
 import resource
 
@@ -163,7 +164,8 @@ def op_attrs(draw, op, hostile=True):
 
 # ---- the property -------------------------------------------------------------------
 
-_LIMIT = int(os.environ.get("GLUONX_FUZZ_MEM_LIMIT", 6 << 30))
+_HANG_S = 120
+_LIMIT = int(os.environ.get("GLUONX_FUZZ_MEM_LIMIT", 1 << 30))
 
 
 @contextlib.contextmanager
@@ -197,12 +199,17 @@ def check_error(e: BaseException, where=""):
 def call_ok_or_mxerror(fn, *args, where="", **kwargs):
     """fn(*args, **kwargs) -> (True, result) or (False, the MXNetError).  Any
     other exception type fails the test with the call spelled out."""
+    # a call still running after _HANG_S is a hang (a C loop that never ends):
+    # dump every thread's stack and exit rather than stall CI
+    faulthandler.dump_traceback_later(_HANG_S, exit=True)
     try:
         with bounded_memory():
             return True, fn(*args, **kwargs)
     except Exception as e:    # noqa: BLE001 - which type it is, is the point
         check_error(e, where or getattr(fn, "__name__", repr(fn)))
         return False, e
+    finally:
+        faulthandler.cancel_dump_traceback_later()
 
 
 def to_np(x):

@@ -61,3 +61,13 @@ def test_gradient_through_0d_and_empty_shapes(fn, shape):
     assert x.grad.shape == shape
     if x.size:
         check_numeric_gradient(fn, [x.asnumpy()], numeric_eps=1e-6, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("kw", [dict(alpha=float("inf")), dict(alpha=1e300), dict(alpha=2.0, beta=1e39),
+                                dict(alpha=float("inf"), beta=float("inf"))])
+def test_gamma_sampler_infinite_alpha(kw):
+    # alpha past float32 (the kernel's parameter type) made the rejection loop spin forever
+    with pytest.raises(MXNetError) as e:
+        mx.nd.random.gamma(shape=(3,), **kw)
+    assert isinstance(e.value, ValueError)
+    assert mx.nd.random.gamma(alpha=1e30, shape=(2,)).shape == (2,)   # large but finite still samples

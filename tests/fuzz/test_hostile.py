@@ -53,7 +53,8 @@ def _expected_size_ok(res):
         if isinstance(r, mx.nd.NDArray):
             n = int(np.prod(r.shape, dtype=object))
             assert r.size == n, (r.shape, r.size)
-            if n <= 1 << 16:
+            # (NumPy itself refuses an empty array with a 2**62 dim: reported, not ours to test here)
+            if n <= 1 << 16 and all(d < 1 << 31 for d in r.shape):
                 assert r.asnumpy().shape == r.shape
 
 
