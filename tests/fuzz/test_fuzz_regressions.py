@@ -71,3 +71,11 @@ def test_gamma_sampler_infinite_alpha(kw):
         mx.nd.random.gamma(shape=(3,), **kw)
     assert isinstance(e.value, ValueError)
     assert mx.nd.random.gamma(alpha=1e30, shape=(2,)).shape == (2,)   # large but finite still samples
+
+
+def test_prelu_on_0d_data():
+    # the shape rule read the channel count as shape[0] of a 0-d shape: a bare IndexError
+    x = mx.nd.array(np.float32(2.0))
+    with pytest.raises(MXNetError) as e:
+        mx.nd.LeakyReLU(x, mx.nd.ones((1,)), act_type="prelu")
+    assert isinstance(e.value, ValueError)
