@@ -77,8 +77,9 @@ def _stack_grad(node, dy):
 def _split_grad(node, *dys):
     x = node.inputs[0]
     axis = node.attrs["axis"] % x.ndim
-    # Each head gradient goes back to its piece's unsqueezed shape.  A reshape, not expand_dims:
-    # a squeezed 1-D split gives pieces of shape (1,), not (), so expand_dims would add an axis.
+    # Each head gradient goes back to its piece's unsqueezed shape: expand_dims where the axis
+    # was squeezed (a squeezed 1-D split gives pieces of shape (1,), already the piece's shape).
+    # Not d.reshape(piece): reshape reads a 0 in piece as "copy a dim".
     piece = x.shape[:axis] + (x.shape[axis] // len(dys),) + x.shape[axis + 1:]
-    dys = [d.reshape(piece) for d in dys]
+    dys = [F.expand_dims(d, axis=axis) if d.ndim == len(piece) - 1 else d for d in dys]
     return (F.concat(*dys, dim=axis) if len(dys) > 1 else F.reshape_like(dys[0], x),)

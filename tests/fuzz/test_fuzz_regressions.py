@@ -79,3 +79,18 @@ def test_prelu_on_0d_data():
     with pytest.raises(MXNetError) as e:
         mx.nd.LeakyReLU(x, mx.nd.ones((1,)), act_type="prelu")
     assert isinstance(e.value, ValueError)
+
+
+@pytest.mark.parametrize("shape,axis,squeeze,n", [((2, 0), 0, True, 2), ((0, 2), 1, True, 2), ((4,), 0, True, 4),
+                                                  ((2, 3), 1, True, 3), ((3, 0, 2), 0, False, 3)])
+def test_split_gradient_with_empty_pieces(shape, axis, squeeze, n):
+    # d.reshape(piece) read the 0 dim of a piece (1, 0) as "copy a dim" and failed
+    x = mx.nd.ones(shape)
+    x.attach_grad()
+    with mx.autograd.record():
+        ys = mx.nd.split(x, n, axis=axis, squeeze_axis=squeeze)
+        ys = ys if isinstance(ys, list) else [ys]
+        y = sum(((i + 1) * p).sum() for i, p in enumerate(ys))
+    y.backward()
+    want = np.concatenate([np.full(np.split(np.ones(shape), n, axis)[i].shape, i + 1.0) for i in range(n)], axis)
+    np.testing.assert_array_equal(x.grad.asnumpy(), want)
