@@ -94,3 +94,16 @@ def test_split_gradient_with_empty_pieces(shape, axis, squeeze, n):
     y.backward()
     want = np.concatenate([np.full(np.split(np.ones(shape), n, axis)[i].shape, i + 1.0) for i in range(n)], axis)
     np.testing.assert_array_equal(x.grad.asnumpy(), want)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: mx.nd.repeat(mx.nd.ones((0,)), 2 ** 64),
+    lambda: mx.nd.repeat(mx.nd.ones((0, 2)), 2 ** 64, axis=1),
+    lambda: mx.nd.tile(mx.nd.ones((0,)), (2 ** 64,)),
+    lambda: mx.nd.UpSampling(mx.nd.ones((1, 1, 0, 0)), scale=2 ** 64, sample_type="nearest"),
+], ids=["repeat", "repeat_axis", "tile", "upsampling"])
+def test_huge_factor_on_empty_data(call):
+    # the size checks pass (0 elements) but the kernel's view took the factor as a C long: OverflowError
+    with pytest.raises(MXNetError) as e:
+        call()
+    assert isinstance(e.value, ValueError)
