@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from gluonx._core import ndarray as _c
 from gluonx.ops.gradutil import gather_grad
-from gluonx.ops.registry import all_ops, defgrad
+from gluonx.ops.registry import F, all_ops, defgrad
 
 
 def _getitem_grad(node, dy):
@@ -14,7 +14,7 @@ def _getitem_grad(node, dy):
 
 
 def _reshape_view_grad(node, dy):
-    return (dy.reshape(node.inputs[0].shape),)
+    return (F.reshape_like(dy, node.inputs[0]),)   # reshape() misreads 0 dims and ()
 
 
 @defgrad("_copy")

@@ -57,6 +57,9 @@ def _arange_range(a) -> tuple:
         start, stop = 0.0, start
     if step == 0:
         raise MXNetValueError("Operator arange: step must not be 0")
+    if not all(math.isfinite(v) for v in (start, stop, step)):
+        raise MXNetValueError("Operator arange: start, stop and step must be finite, got %r, %r, %r"
+                              % (start, stop, step))
     if a["repeat"] < 1:
         raise MXNetValueError("Operator arange: repeat must be positive, got %d" % a["repeat"])
     n = (stop - start) / step

@@ -60,7 +60,7 @@ def _scatter_add_grad(node, dy):
     values, indices = node.inputs
     valid = (indices >= 0).astype(dy.dtype)
     picked = F.take(dy, F.maximum(indices, 0).reshape((-1,)), axis=0, mode="clip")
-    return (picked.reshape(values.shape) * valid.reshape(values.shape), None)
+    return (F.reshape_like(picked, values) * F.reshape_like(valid, values), None)
 
 
 register(OpDef("_scatter_add", _scatter_add, infer=_scatter_add_infer, inputs=("values", "indices"),
@@ -75,5 +75,5 @@ def gather_grad(x, dy, forward):
     constant rather than an element of x)."""
     idx = _c.reshape(F.arange(x.size, dtype="int64", ctx=x.context), x.shape)
     src = forward(idx)
-    flat = F._scatter_add(dy.reshape((dy.size,)), src.reshape((src.size,)), size=x.size)
-    return flat.reshape(x.shape)
+    flat = F._scatter_add(dy.reshape((-1,)), src.reshape((-1,)), size=x.size)
+    return F.reshape_like(flat, x)   # not flat.reshape(x.shape): 0-d x, and 0 dims read as "copy"

@@ -121,6 +121,9 @@ def _leaky_infer(a, shapes, dtypes):
     if t != "prelu":
         float_only(op, dtypes[0], ds)
     else:
+        if not ds:
+            raise MXNetValueError("Operator LeakyReLU: prelu needs data of at least one dimension (its channels), "
+                                  "got shape ()")
         c = ds[1] if len(ds) >= 2 else ds[0]
         if shapes[1] is None:
             shapes[1] = (c,)

@@ -79,8 +79,8 @@ def _upsampling_infer(a, shapes, dtypes):
     scale = a["scale"]
     if not shapes:
         raise MXNetValueError("Operator UpSampling: needs at least one input")
-    if scale < 1:
-        raise MXNetValueError("Operator UpSampling: scale must be >= 1, got %d" % scale)
+    if scale < 1 or scale >= 1 << 63:   # (empty data passes the size checks; the kernel takes a C long)
+        raise MXNetValueError("Operator UpSampling: scale must be in [1, 2**63 - 1], got %d" % scale)
     if a["sample_type"] == "bilinear":
         return _bilinear_up_infer(a, shapes, dtypes)
     factors = upsampling_scales(shapes, scale)

@@ -81,4 +81,4 @@ def _softmax_output_grad(node, dy):
         g = g * scale
     if norm == "valid":
         g = F.broadcast_div(g, F.maximum(F.sum(valid), 1.0).reshape((1, 1, 1)))
-    return (g.reshape(x.shape), None)
+    return (F.reshape_like(g, x), None)

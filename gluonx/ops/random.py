@@ -89,9 +89,17 @@ def _check_exponential(a):
         raise MXNetValueError("Operator random_exponential: scale must be > 0, got %g" % a["scale"])
 
 
+_FLOAT32_MAX = 3.4028234663852886e38
+
+
 def _check_gamma(a):
     if not (a["alpha"] > 0 and a["beta"] > 0):
         raise MXNetValueError("Operator random_gamma: alpha and beta must be > 0, got %g, %g"
+                              % (a["alpha"], a["beta"]))
+    # the kernel takes them as float: an infinite alpha makes Marsaglia-Tsang's
+    # acceptance test NaN, and its rejection loop never ends
+    if not (a["alpha"] <= _FLOAT32_MAX and a["beta"] <= _FLOAT32_MAX):
+        raise MXNetValueError("Operator random_gamma: alpha and beta must be finite float32 values, got %g, %g"
                               % (a["alpha"], a["beta"]))
 
 

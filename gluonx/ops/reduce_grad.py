@@ -26,6 +26,10 @@ def _reduced_axes(node, ndim):
 def _expand(node, g):
     """g (the reduced result's shape) broadcast back to the input's shape."""
     x = node.inputs[0]
+    if x.ndim == 0:   # a 0-d input reduces to shape (1,); reshape() refuses the empty target ()
+        return F.reshape_like(g, x)
+    if x.size == 0:   # broadcast_to reads a 0 in the target as "keep the dim": no gradient to spread
+        return F.zeros_like(x)
     axes = _reduced_axes(node, x.ndim)
     kept = tuple(1 if i in axes else d for i, d in enumerate(x.shape))
     return F.broadcast_to(g.reshape(kept), shape=x.shape)
@@ -91,9 +95,9 @@ def _sort_grad(node, dy):
     x = node.inputs[0]
     axis = node.attrs["axis"]
     if axis is None:
-        flat = x.reshape((x.size,))
+        flat = x.reshape((-1,))
         perm = F.argsort(flat, axis=0, is_ascend=node.attrs["is_ascend"])
-        return (_along_axis_grad(flat, dy.reshape((x.size,)), perm, 0).reshape(x.shape),)
+        return (F.reshape_like(_along_axis_grad(flat, dy.reshape((-1,)), perm, 0), x),)
     perm = F.argsort(x, axis=axis, is_ascend=node.attrs["is_ascend"])
     return (_along_axis_grad(x, dy, perm, axis % x.ndim),)
 
@@ -105,11 +109,11 @@ def _topk_grad(node, *dys):
         return (None,)
     dy = dys[0]
     axis = a["axis"]
-    src = x.reshape((x.size,)) if axis is None else x
+    src = x.reshape((-1,)) if axis is None else x
     ax = 0 if axis is None else axis % x.ndim
     perm = F.topk(src, axis=ax, k=a["k"], ret_typ="indices", is_ascend=a["is_ascend"])
     g = _along_axis_grad(src, dy.reshape(perm.shape), perm, ax)
-    return (g.reshape(x.shape),)
+    return (F.reshape_like(g, x),)
 
 
 # ---- products ------------------------------------------------------------------------

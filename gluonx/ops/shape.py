@@ -19,6 +19,8 @@ from gluonx.base import MXNetIndexError, MXNetTypeError, MXNetValueError
 from gluonx.ops.registry import Attr, OpDef, register, REQUIRED
 from gluonx.ops.shape_rules import axis_index, prod
 
+_MAX_DIM = (1 << 63) - 1   # the largest dim an array (even an empty one) or a view can have
+
 __all__ = ["infer_reshape"]
 
 
@@ -275,8 +277,8 @@ def _flatten_infer(a, shapes, dtypes):
 def _tile_plan(shape, reps):
     """(reps, shape), both padded with leading 1s to the same length."""
     reps = tuple(reps)
-    if any(r < 0 for r in reps):
-        raise MXNetValueError("Operator tile: reps %s must be non-negative" % (reps,))
+    if any(r < 0 or r > _MAX_DIM for r in reps):   # (the kernel views data with r as a dim)
+        raise MXNetValueError("Operator tile: reps %s must be in [0, 2**63 - 1]" % (reps,))
     nd = max(len(reps), len(shape))
     return (1,) * (nd - len(reps)) + reps, (1,) * (nd - len(shape)) + tuple(shape)
 
@@ -298,8 +300,8 @@ def _tile(data, out, reps):
 
 def _repeat_infer(a, shapes, dtypes):
     shape, r, axis = tuple(shapes[0]), a["repeats"], a["axis"]
-    if r < 0:
-        raise MXNetValueError("Operator repeat: repeats must be non-negative, got %d" % r)
+    if r < 0 or r > _MAX_DIM:   # (a dim past 2**63 - 1 cannot even be a view of empty data)
+        raise MXNetValueError("Operator repeat: repeats must be in [0, 2**63 - 1], got %d" % r)
     if axis is None:
         return [(prod(shape) * r,)], [dtypes[0]]
     ax = axis_index("repeat", axis, len(shape))
@@ -479,10 +481,18 @@ def _tuple_or_none(v) -> tuple:
     if v is None:
         return ()
     if isinstance(v, str):
-        v = ast.literal_eval(v)
+        try:
+            v = ast.literal_eval(v)
+        except (ValueError, SyntaxError):
+            raise MXNetValueError("Operator slice: cannot parse %r as a tuple of integers" % (v,)) from None
     if isinstance(v, (int, np.integer)) or v is None:
         v = (v,)
-    return tuple(None if d is None else int(d) for d in v)
+    try:
+        out = tuple(None if d is None else int(d) for d in v)
+    except (TypeError, ValueError):
+        raise MXNetTypeError("Operator slice: begin, end and step must be integers or None, got %r"
+                             % (v,)) from None
+    return out
 
 
 def _slice_plan(shape, begin, end, step, opname) -> list:

@@ -10,7 +10,9 @@ from gluonx.ops.registry import F, defgrad, get_op
 @defgrad("reshape", "reshape_like", "expand_dims", "squeeze", "flatten")
 def _back_to_shape(node, dy):
     x = node.inputs[0]
-    return (dy.reshape(x.shape),) + (None,) * (len(node.inputs) - 1)
+    # reshape_like, not dy.reshape(x.shape): reshape reads a 0 in x.shape as "copy a dim"
+    # and refuses the 0-d target ()
+    return (F.reshape_like(dy, x),) + (None,) * (len(node.inputs) - 1)
 
 
 @defgrad("transpose")
@@ -67,7 +69,7 @@ def _concat_grad(node, dy):
 @defgrad("stack")
 def _stack_grad(node, dy):
     axis = node.attrs["axis"] % dy.ndim
-    return tuple(F.slice_axis(dy, axis=axis, begin=i, end=i + 1).reshape(x.shape)
+    return tuple(F.reshape_like(F.slice_axis(dy, axis=axis, begin=i, end=i + 1), x)
                  for i, x in enumerate(node.inputs))
 
 
@@ -75,8 +77,9 @@ def _stack_grad(node, dy):
 def _split_grad(node, *dys):
     x = node.inputs[0]
     axis = node.attrs["axis"] % x.ndim
-    # Each head gradient goes back to its piece's unsqueezed shape.  A reshape, not expand_dims:
-    # a squeezed 1-D split gives pieces of shape (1,), not (), so expand_dims would add an axis.
+    # Each head gradient goes back to its piece's unsqueezed shape: expand_dims where the axis
+    # was squeezed (a squeezed 1-D split gives pieces of shape (1,), already the piece's shape).
+    # Not d.reshape(piece): reshape reads a 0 in piece as "copy a dim".
     piece = x.shape[:axis] + (x.shape[axis] // len(dys),) + x.shape[axis + 1:]
-    dys = [d.reshape(piece) for d in dys]
-    return (F.concat(*dys, dim=axis) if len(dys) > 1 else dys[0].reshape(x.shape),)
+    dys = [F.expand_dims(d, axis=axis) if d.ndim == len(piece) - 1 else d for d in dys]
+    return (F.concat(*dys, dim=axis) if len(dys) > 1 else F.reshape_like(dys[0], x),)
