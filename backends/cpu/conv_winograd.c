@@ -390,54 +390,59 @@ AVX512 static void weight_from_transformed(int64_t F, int64_t C, const float *dU
         }
 }
 
-/* One block's two operands, packed for the 16 GEMMs: B (C x T) from the
+/* One block's two operands, packed for the nxi GEMMs: B (C x T) from the
  * input, A (filters [fa, fb) x T) from the output gradient; returns T. */
-static int64_t pack_block(const wplan *p, const float *x, const float *dy, int64_t b, int64_t fa, int64_t fb,
-                          float *B, size_t *bx, float *A, size_t *ax, float *R, float *tmp, int64_t TWp)
+static int64_t pack_block(const wgrad_kind *wk, const wplan *p, const float *x, const float *dy, int64_t b,
+                          int64_t fa, int64_t fb, float *B, size_t *bx, float *A, size_t *ax, float *R,
+                          float *tmp, int64_t TWp)
 {
     int64_t n0, ni, th0, th1;
     gx_wino_block(p, b, &n0, &ni, &th0, &th1);
     int64_t T = ni * (th1 - th0) * p->TW;
     *bx = xi_stride(gx_sgemm_packed_b_floats(p->C, T));
     *ax = xi_stride(gx_sgemm_packed_a_floats(fb - fa, T));
-    pack_input_by_tile(p, x, n0, ni, th0, th1, T, B, *bx, R, tmp, TWp);
-    pack_grad_by_tile(p, dy, n0, ni, th0, th1, T, fa, fb, A, *ax, tmp, TWp);
+    wk->pack_input(p, x, n0, ni, th0, th1, T, B, *bx, R, tmp, TWp);
+    wk->pack_grad(p, dy, n0, ni, th0, th1, T, fa, fb, A, *ax, tmp, TWp);
     return T;
 }
 
-/* The transformed weight gradient (16 F C floats) is accumulated over all
+/* The transformed weight gradient (nxi F C floats) is accumulated over all
  * blocks.  Up to this many bytes each thread keeps a copy, summed at the
  * end; above it (256 x 256 channels and up) the threads share one, for a
  * run of filters at a time: at 512 x 512 a copy is 16.8 MB, and a
  * hybridized ResNet-18's training peak carried one per thread. */
 #define WGRAD_COPY_MAX ((size_t)4 << 20)
 
-int gx_wino_f2_weight_grad(gx_context *ctx, int64_t N, int64_t C, int64_t F, int64_t H,
-                            int64_t W, int64_t OH, int64_t OW, int64_t ph, int64_t pw,
-                                 const float *x, const float *dy, float *dw)
+int gx_wino_weight_grad(gx_context *ctx, const wgrad_kind *wk, int64_t N, int64_t C, int64_t F, int64_t H,
+                        int64_t W, int64_t OH, int64_t OW, int64_t ph, int64_t pw, const float *x,
+                        const float *dy, float *dw)
 {
-    /* the block's two operands, 16 x (C + F) x T floats, about 4 MiB */
-    int64_t want = (1 << 20) / 16 / (C + F);
-    wplan p = gx_wino_plan(&gx_wino_f2, N, C, F, H, W, OH, OW, ph, pw, want < 64 ? 64 : want > 512 ? 512 : want);
+    const int nxi = wk->kind->nxi;
+    /* the block's two operands, nxi x (C + F) x T floats, about 4 MiB */
+    int64_t want = (1 << 20) / nxi / (C + F);
+    wplan p = gx_wino_plan(wk->kind, N, C, F, H, W, OH, OW, ph, pw, want < 32 ? 32 : want > 512 ? 512 : want);
+    if (!p.gather && wk->kind->input_rows == NULL) /* images too large for its gathers (int32 offsets) */
+        return gx_wino_weight_grad(ctx, &gx_wgrad_f2, N, C, F, H, W, OH, OW, ph, pw, x, dy, dw);
     int64_t TWp = (p.TW + 15) / 16 * 16;
+    TWp = TWp < 16 ? 16 : TWp;
     static gx_adapt_site site;
     gx_adapt_call call;
-    int nt = gx_adapt_begin(&site, 2.0 * 16 * (double)F * (double)C * (double)(p.N * p.TH * p.TW),
+    int nt = gx_adapt_begin(&site, 2.0 * nxi * (double)F * (double)C * (double)(p.N * p.TH * p.TW),
                             p.nblocks < omp_get_max_threads() ? (int)p.nblocks : 0, &call);
     nt = nt > 64 ? 64 : nt;
     /* filters per run: all of them, or (shared) runs of whole 12-row panels */
     int64_t fc = F;
     /* (shared on one thread too: its scratch must not outgrow what a
      * graph planned for with all threads) */
-    int shared = 16 * (size_t)(F * C) * sizeof(float) > WGRAD_COPY_MAX;
+    int shared = nxi * (size_t)(F * C) * sizeof(float) > WGRAD_COPY_MAX;
     if (shared) {
-        int64_t runs = (int64_t)((16 * (size_t)(F * C) * sizeof(float) + WGRAD_COPY_MAX - 1) / WGRAD_COPY_MAX);
+        int64_t runs = (int64_t)((nxi * (size_t)(F * C) * sizeof(float) + WGRAD_COPY_MAX - 1) / WGRAD_COPY_MAX);
         fc = ((F + runs - 1) / runs + MR - 1) / MR * MR;
     }
     size_t b_xi = xi_stride(gx_sgemm_packed_b_floats(C, p.tmax));
     size_t a_xi = xi_stride(gx_sgemm_packed_a_floats(fc, p.tmax));
-    size_t du_xi = xi_stride((size_t)(fc * C)), du = 16 * du_xi;
-    size_t operands = 16 * (b_xi + a_xi) + 4 * (size_t)p.RW + 256 * (size_t)TWp;
+    size_t du_xi = xi_stride((size_t)(fc * C)), du = nxi * du_xi;
+    size_t operands = nxi * (b_xi + a_xi) + 4 * (size_t)p.RW + (size_t)nxi * 16 * (size_t)TWp;
     /* private: each thread [dU | operands]; shared: [dU] then each thread's operands */
     size_t per_thread = ((shared ? 0 : du) + operands + 15) / 16 * 16;
     size_t lead = shared ? (du + 15) / 16 * 16 : 0, total = lead + per_thread * (size_t)nt;
@@ -452,13 +457,13 @@ int gx_wino_f2_weight_grad(gx_context *ctx, int64_t N, int64_t C, int64_t F, int
 #pragma omp parallel num_threads(nt) if (nt > 1)
         {
             float *dU = work + per_thread * (size_t)omp_get_thread_num();
-            float *B = dU + du, *A = B + 16 * b_xi, *R = A + 16 * a_xi, *tmp = R + 4 * p.RW;
+            float *B = dU + du, *A = B + nxi * b_xi, *R = A + nxi * a_xi, *tmp = R + 4 * p.RW;
             int first = 1;
 #pragma omp for schedule(static)
             for (int64_t b = 0; b < p.nblocks; b++) {
                 size_t bx, ax;
-                int64_t T = pack_block(&p, x, dy, b, 0, F, B, &bx, A, &ax, R, tmp, TWp);
-                for (int xi = 0; xi < 16; xi++)
+                int64_t T = pack_block(wk, &p, x, dy, b, 0, F, B, &bx, A, &ax, R, tmp, TWp);
+                for (int xi = 0; xi < nxi; xi++)
                     gx_sgemm_prepacked(F, C, T, A + xi * ax, B + xi * bx, !first, dU + xi * du_xi, C);
                 first = 0;
             }
@@ -468,12 +473,12 @@ int gx_wino_f2_weight_grad(gx_context *ctx, int64_t N, int64_t C, int64_t F, int
             for (size_t i = 0; i < du; i++)
                 work[i] += part[i];
         }
-        weight_from_transformed(F, C, work, du_xi, dw, nt);
+        wk->weight_from(F, C, work, du_xi, dw, nt);
         gx_adapt_end(&call);
         return GX_OK;
     }
     /* Shared, per run of filters: rounds of one block per thread, each
-     * thread packing its block, then the threads splitting the 16
+     * thread packing its block, then the threads splitting the nxi
      * transformed positions, each adding all the round's blocks into its
      * positions of dU.  The input's transform is redone per run: at these
      * channel counts it costs a few percent of the products. */
@@ -485,26 +490,28 @@ int gx_wino_f2_weight_grad(gx_context *ctx, int64_t N, int64_t C, int64_t F, int
 #pragma omp parallel num_threads(nt)
         {
             int tid = omp_get_thread_num(), nth = omp_get_num_threads();
-            float *B = work + lead + per_thread * (size_t)tid, *A = B + 16 * b_xi, *R = A + 16 * a_xi;
+            float *B = work + lead + per_thread * (size_t)tid, *A = B + nxi * b_xi, *R = A + nxi * a_xi;
             float *tmp = R + 4 * p.RW;
             for (int64_t r0 = 0; r0 < p.nblocks; r0 += nth) {
                 int nb = p.nblocks - r0 < nth ? (int)(p.nblocks - r0) : nth;
                 if (tid < nb)
-                    Ts[tid] = pack_block(&p, x, dy, r0 + tid, fa, fb, B, &bxs[tid], A, &axs[tid], R, tmp, TWp);
+                    Ts[tid] = pack_block(wk, &p, x, dy, r0 + tid, fa, fb, B, &bxs[tid], A, &axs[tid], R, tmp, TWp);
 #pragma omp barrier
-                for (int xi = tid; xi < 16; xi += nth)
+                for (int xi = tid; xi < nxi; xi += nth)
                     for (int t = 0; t < nb; t++) {
-                        const float *Bt = work + lead + per_thread * (size_t)t, *At = Bt + 16 * b_xi;
+                        const float *Bt = work + lead + per_thread * (size_t)t, *At = Bt + nxi * b_xi;
                         gx_sgemm_prepacked(fb - fa, C, Ts[t], At + xi * axs[t], Bt + xi * bxs[t], r0 > 0 || t > 0,
                                            dU + xi * du_xi, C);
                     }
 #pragma omp barrier
             }
         }
-        weight_from_transformed(fb - fa, C, dU, du_xi, dw + fa * C * 9, nt);
+        wk->weight_from(fb - fa, C, dU, du_xi, dw + fa * C * 9, nt);
     }
     gx_adapt_end(&call);
     return GX_OK;
 }
+
+const wgrad_kind gx_wgrad_f2 = {&gx_wino_f2, pack_input_by_tile, pack_grad_by_tile, weight_from_transformed};
 
 #endif

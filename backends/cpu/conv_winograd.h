@@ -83,9 +83,26 @@ wplan gx_wino_plan(const wkind *k, int64_t N, int64_t C, int64_t F, int64_t H, i
 /* Block b: images [*n0, *n0 + *ni), tile rows [*th0, *th1) of each. */
 void gx_wino_block(const wplan *p, int64_t b, int64_t *n0, int64_t *ni, int64_t *th0, int64_t *th1);
 void gx_wino_group(const wplan *p, int64_t th0, int64_t th1, int64_t t0, int64_t T, tile_group *g);
-int gx_wino_f2_weight_grad(gx_context *ctx, int64_t N, int64_t C, int64_t F, int64_t H, int64_t W,
-                           int64_t OH, int64_t OW, int64_t ph, int64_t pw, const float *x,
-                           const float *dy, float *dw);
+/* One tile size's weight gradient (conv_winograd.c explains the scheme):
+ * the transforms that pack a block's input (B, T x C per xi, packed B of the
+ * micro-kernel) and output gradient (A, filters [fa, fb) x T per xi, packed
+ * A), and dw = G^T dU G from the summed products.  tmp holds nxi x 16 x TWp
+ * floats (TWp >= 16); R is a row buffer of the plan (kinds that gather all
+ * their tiles do not use it). */
+typedef struct {
+    const wkind *kind;
+    void (*pack_input)(const wplan *p, const float *x, int64_t n0, int64_t ni, int64_t th0, int64_t th1,
+                       int64_t T, float *B, size_t per_xi, float *R, float *tmp, int64_t TWp);
+    void (*pack_grad)(const wplan *p, const float *dy, int64_t n0, int64_t ni, int64_t th0, int64_t th1,
+                      int64_t T, int64_t fa, int64_t fb, float *A, size_t per_xi, float *tmp, int64_t TWp);
+    void (*weight_from)(int64_t F, int64_t C, const float *dU, size_t per_xi, float *dw, int nt);
+} wgrad_kind;
+
+extern const wgrad_kind gx_wgrad_f2, gx_wgrad_f4;
+
+int gx_wino_weight_grad(gx_context *ctx, const wgrad_kind *wk, int64_t N, int64_t C, int64_t F, int64_t H,
+                        int64_t W, int64_t OH, int64_t OW, int64_t ph, int64_t pw, const float *x,
+                        const float *dy, float *dw);
 
 /* The a x a input patches of a group in one channel plane (base: that
  * channel of the block's first image), zero outside the plane: d[i a + j] =

@@ -350,7 +350,15 @@ int gx_winograd_weight_grad(gx_context *ctx, int64_t N, int64_t C, int64_t F, in
                             int64_t OH, int64_t OW, int64_t ph, int64_t pw, const float *x,
                             const float *dy, float *dw)
 {
-    return gx_wino_f2_weight_grad(ctx, N, C, F, H, W, OH, OW, ph, pw, x, dy, dw);
+    /* F(4x4) does 0.56 of F(2x2)'s products but its gathered transforms cost
+     * more: measured on ResNet-18 shapes (b32, EPYC Zen 4) it is 0.78-0.90
+     * of F(2x2)'s time on maps up to 12 x 12 and with 128+ channels and
+     * filters, 1.16-1.24 at 64 channels on 16 x 16 and larger maps, and no
+     * better on 4 x 4 maps (one tile per image). GLUONX_CONV_WINOGRAD=2|4
+     * forces one. */
+    int mode = winograd_mode();
+    int f4 = mode == 4 || (mode != 2 && (OH > 4 || OW > 4) && (OH * OW <= 144 || (C >= 128 && F >= 128)));
+    return gx_wino_weight_grad(ctx, f4 ? &gx_wgrad_f4 : &gx_wgrad_f2, N, C, F, H, W, OH, OW, ph, pw, x, dy, dw);
 }
 
 #else

@@ -270,8 +270,9 @@ SAMPLE_GAMMA(gamma_double, double, gx_normal_d, gx_canon_d)
     KERNEL(NAME)                                                                \
     {                                                                           \
         PARAMS;                                                                 \
-        if (!(p0 > 0) || !(p1 > 0)) {                                           \
-            c->set_error(c, "gamma needs alpha > 0 and beta > 0, got %g, %g", a_->p0, a_->p1); \
+        /* an infinite alpha makes the acceptance test NaN: the loop never ends */ \
+        if (!(p0 > 0 && isfinite(p0)) || !(p1 > 0 && isfinite(p1))) {           \
+            c->set_error(c, "gamma needs finite alpha > 0 and beta > 0, got %g, %g", a_->p0, a_->p1); \
             return GX_ERR_VALUE;                                                \
         }                                                                       \
         T *o = (T *)out[0].data;                                                \
@@ -312,8 +313,8 @@ static inline float sample_poisson(gx_mt *g, float lam)
     KERNEL(NAME)                                                                \
     {                                                                           \
         PARAMS;                                                                 \
-        if (!(p0 >= 0)) {                                                       \
-            c->set_error(c, "poisson needs lam >= 0, got %g", a_->p0);          \
+        if (!(p0 >= 0 && isfinite(p0))) { /* inf: the rejection never accepts */ \
+            c->set_error(c, "poisson needs finite lam >= 0, got %g", a_->p0);   \
             return GX_ERR_VALUE;                                                \
         }                                                                       \
         T *o = (T *)out[0].data;                                                \
