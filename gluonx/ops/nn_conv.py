@@ -101,7 +101,16 @@ def conv_params(opname: str, dshape: tuple, kernel, stride=(), dilate=(), pad=()
     if min(kernel) < 1 or min(stride) < 1 or min(dilate) < 1 or min(pad) < 0:
         raise MXNetValueError("Operator %s: kernel %s, stride %s and dilate %s must be positive and "
                               "pad %s non-negative" % (opname, kernel, stride, dilate, pad))
+    _check_geometry_limit(opname, kernel + stride + dilate + pad)
     return kernel, stride, dilate, pad
+
+
+def _check_geometry_limit(opname: str, values: tuple) -> None:
+    """Kernel, stride, dilation and padding go to the kernels as int64 (struct "q"): a larger
+    value would be a bare struct.error, and no extent past 2^62 fits in memory anyway."""
+    if values and max(values) > 2 ** 62:
+        raise MXNetValueError("Operator %s: kernel, stride, dilate and pad must be at most 2^62, got %d"
+                              % (opname, max(values)))
 
 
 def conv_out_spatial(opname: str, insp: tuple, kernel, stride, dilate, pad) -> tuple:
@@ -361,6 +370,7 @@ def pool_params(op: str, dshape: tuple, kernel, pool_type="max", global_pool=Fal
         if min(kernel) < 1 or min(stride) < 1 or min(pad) < 0:
             raise MXNetValueError("Operator %s: kernel %s and stride %s must be positive and pad %s "
                                   "non-negative" % (op, kernel, stride, pad))
+        _check_geometry_limit(op, kernel + stride + pad)
         osp = []
         if pooling_convention == "same":
             pads = []

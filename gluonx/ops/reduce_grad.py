@@ -31,6 +31,10 @@ def _expand(node, g):
     if x.size == 0:   # broadcast_to reads a 0 in the target as "keep the dim": no gradient to spread
         return F.zeros_like(x)
     axes = _reduced_axes(node, x.ndim)
+    if x.size == 0:      # nothing to spread back (and broadcast_to reads a 0 in x.shape as "keep this dim")
+        return F.zeros_like(x)
+    if x.ndim == 0:      # g is (1,); MXNet's reshape refuses shape ()
+        return F.reshape_like(g, x)
     kept = tuple(1 if i in axes else d for i, d in enumerate(x.shape))
     return F.broadcast_to(g.reshape(kept), shape=x.shape)
 

@@ -193,6 +193,9 @@ class Attr:
                 return got
         if value is None and self.kind not in ("bool",) and (self.default is None):
             return None
+        if value is None and self.kind == "shape" and self.default is REQUIRED:
+            # a required shape given as None would reach the rule as None (a bare TypeError there)
+            raise MXNetTypeError("Operator %s: attribute %s is required, got None" % (opname, self.name))
         v = self._parse(value, opname, self.name)
         if self.choices is not None and v not in self.choices:
             raise MXNetValueError("Operator %s: attribute %s=%r is not one of %s"
@@ -345,6 +348,9 @@ class OpDef:
         if self.variadic:
             inputs = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) else list(args)
             extra = ()
+            if self.inputs and any(x is None for x in inputs):   # the rule would get a None shape
+                raise MXNetTypeError("Operator %s: input %d is None; every input must be an NDArray"
+                                     % (name, [x is None for x in inputs].index(True)))
         else:
             n = len(self.inputs)
             inputs = list(args[:n])

@@ -52,15 +52,15 @@ def _topk_infer(a, shapes, dtypes):
     ret = a["ret_typ"]
     _, rshape = _topk_shapes("topk", shapes[0], a["axis"], a["k"], ret)
     if ret == "both":
-        return [rshape, rshape], [dtypes[0], a["dtype"]]
-    return [rshape], [a["dtype"] if ret == "indices" else dtypes[0]]
+        return [rshape, rshape], [dtypes[0], (a["dtype"] or "float32")]
+    return [rshape], [(a["dtype"] or "float32") if ret == "indices" else dtypes[0]]
 
 
 def _topk_type(a, dtypes):
     ret = a["ret_typ"]
     if ret == "both":
-        return [dtypes[0], a["dtype"]]
-    return [a["dtype"] if ret == "indices" else dtypes[0]]
+        return [dtypes[0], (a["dtype"] or "float32")]
+    return [(a["dtype"] or "float32") if ret == "indices" else dtypes[0]]
 
 
 def _sort_infer(a, shapes, dtypes):
@@ -70,7 +70,7 @@ def _sort_infer(a, shapes, dtypes):
 
 def _argsort_infer(a, shapes, dtypes):
     _, rshape = _topk_shapes("argsort", shapes[0], a["axis"], 0, "indices")
-    return [rshape], [a["dtype"]]
+    return [rshape], [(a["dtype"] or "float32")]
 
 
 # ---- compute -------------------------------------------------------------------------
@@ -157,6 +157,7 @@ register(OpDef("sort", _sort, infer=_sort_infer, workspace=True, output_names=("
                doc="Sorted copy along an axis.\n\n>>> mx.nd.sort(mx.nd.array([3, 1, 2])).asnumpy()\n"
                    "array([1., 2., 3.], dtype=float32)"))
 register(OpDef("argsort", _argsort, infer=_argsort_infer, workspace=True,
+               infer_type=lambda a, dtypes: [a["dtype"] or "float32"],
                attrs=(_AXIS, _ASC_T, _IDX_DT), method="argsort", differentiable=False,
                doc="Indices that sort an axis (stable).\n\n"
                    ">>> mx.nd.argsort(mx.nd.array([3, 1, 2])).asnumpy()\n"
