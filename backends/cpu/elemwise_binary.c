@@ -173,8 +173,8 @@ static inline double ew_ffloordivd(double a, double b)
     X(mod, ew_fmod(a, b), ew_imod(a, b))                                \
     X(floor_div, ew_ffloordiv(a, b), ew_ifloordiv(a, b))                \
     X(power, EW_M2(pow, a, b), ew_ipow(a, b))                                  \
-    X(maximum, a > b ? a : b, a > b ? a : b)                            \
-    X(minimum, a < b ? a : b, a < b ? a : b)                            \
+    X(maximum, (a > b || a != a) ? a : b, a > b ? a : b) /* NaN wins, as MXNet */ \
+    X(minimum, (a < b || a != a) ? a : b, a < b ? a : b)                \
     X(equal, a == b, a == b)                                            \
     X(not_equal, a != b, a != b)                                        \
     X(greater, a > b, a > b)                                            \

@@ -179,8 +179,8 @@ static inline double fx_fmodd(double a, double b)
     X(GX_FOP_SUB, a - b)                                 \
     X(GX_FOP_MUL, a * b)                                 \
     X(GX_FOP_DIV, a / b)                                 \
-    X(GX_FOP_MAXIMUM, a > b ? a : b)                     \
-    X(GX_FOP_MINIMUM, a < b ? a : b)                     \
+    X(GX_FOP_MAXIMUM, (a > b || a != a) ? a : b)         \
+    X(GX_FOP_MINIMUM, (a < b || a != a) ? a : b)         \
     X(GX_FOP_POWER, EW_M2(pow, a, b))                    \
     X(GX_FOP_HYPOT, EW_M2(hypot, a, b))                  \
     X(GX_FOP_GREATER, a > b)                             \
@@ -455,8 +455,8 @@ typedef void (*fx_range_fn)(const fx_prog *pg, const fx_geom *g, int64_t lo, int
                     case GX_FOP_ADD: FX_BINARY_LOOPS(FX_RELU(a + b)) break;                        \
                     case GX_FOP_SUB: FX_BINARY_LOOPS(FX_RELU(a - b)) break;                        \
                     case GX_FOP_MUL: FX_BINARY_LOOPS(FX_RELU(a * b)) break;                        \
-                    case GX_FOP_MAXIMUM: FX_BINARY_LOOPS(FX_RELU(a > b ? a : b)) break;            \
-                    case GX_FOP_MINIMUM: FX_BINARY_LOOPS(FX_RELU(a < b ? a : b)) break;            \
+                    case GX_FOP_MAXIMUM: FX_BINARY_LOOPS(FX_RELU((a > b || a != a) ? a : b)) break; \
+                    case GX_FOP_MINIMUM: FX_BINARY_LOOPS(FX_RELU((a < b || a != a) ? a : b)) break; \
                     }                                                                              \
                 } else {                                                                           \
                     switch (op) {                                                                  \

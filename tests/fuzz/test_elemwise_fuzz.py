@@ -77,8 +77,8 @@ def _cmp(f):
 
 BINARY = {
     "add": np.add, "sub": np.subtract, "mul": np.multiply, "div": _div,
-    # MXNet's a > b ? a : b, so a NaN on the left loses (NumPy's maximum propagates it)
-    "maximum": lambda a, b: np.where(a > b, a, b), "minimum": lambda a, b: np.where(a < b, a, b), "hypot": np.hypot, "arctan2": np.arctan2, "power": np.power,
+    # a NaN on either side wins, as in NumPy and MXNet 1.9.1
+    "maximum": np.maximum, "minimum": np.minimum, "hypot": np.hypot, "arctan2": np.arctan2, "power": np.power,
     "equal": _cmp(np.equal), "not_equal": _cmp(np.not_equal), "greater": _cmp(np.greater),
     "greater_equal": _cmp(np.greater_equal), "lesser": _cmp(np.less), "lesser_equal": _cmp(np.less_equal),
     "logical_and": _cmp(np.logical_and), "logical_or": _cmp(np.logical_or), "logical_xor": _cmp(np.logical_xor),

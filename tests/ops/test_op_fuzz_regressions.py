@@ -113,3 +113,12 @@ def test_argsort_and_topk_with_dtype_none_give_float32_indices_in_eager_and_grap
                              no_bias=True, dilate=(1, 2 ** 64))])
 def test_conv_and_pool_geometry_past_int64_is_a_value_error(call):
     _raises(ValueError, call, match="at most 2\\^62")
+
+
+def test_maximum_minimum_propagate_nan_from_either_side():
+    # MXNet 1.9.1: maximum([nan, 1], [1, nan]) -> [nan, nan]; _maximum_scalar(nan, 0) -> nan
+    a, b = mx.nd.array([np.nan, 1.0]), mx.nd.array([1.0, np.nan])
+    for op in (mx.nd.maximum, mx.nd.minimum, mx.nd.broadcast_maximum, mx.nd.broadcast_minimum):
+        assert np.isnan(op(a, b).asnumpy()).all()
+    np.testing.assert_array_equal(mx.nd.maximum(a, 0).asnumpy(), [np.nan, 1.0])
+    np.testing.assert_array_equal(mx.nd.minimum(a, 2).asnumpy(), [np.nan, 1.0])
