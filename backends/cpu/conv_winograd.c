@@ -428,6 +428,7 @@ int gx_wino_weight_grad(gx_context *ctx, const wgrad_kind *wk, int64_t N, int64_
     static gx_adapt_site site;
     gx_adapt_call call;
     int nt = gx_adapt_begin(&site, 2.0 * nxi * (double)F * (double)C * (double)(p.N * p.TH * p.TW),
+                            gx_adapt_key(N, C, F, H, W, nxi),
                             p.nblocks < omp_get_max_threads() ? (int)p.nblocks : 0, &call);
     nt = nt > 64 ? 64 : nt;
     /* filters per run: all of them, or (shared) runs of whole 12-row panels */

@@ -320,7 +320,8 @@ int gx_winograd_conv(gx_context *ctx, const char *name, int64_t N, int64_t C, in
     /* one thread or all, as the machine's load makes faster (threads.h) */
     static gx_adapt_site site;
     gx_adapt_call call;
-    int nt = gx_adapt_begin(&site, 18.0 * (double)N * (double)C * (double)F * (double)OH * (double)OW, 0, &call);
+    int nt = gx_adapt_begin(&site, 18.0 * (double)N * (double)C * (double)F * (double)OH * (double)OW,
+                            gx_adapt_key(N, C, F, H, W, flip), 0, &call);
     int st;
     for (;;) {
         /* the transformed input is the smaller operand: see conv_by_filters */

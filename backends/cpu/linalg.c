@@ -124,10 +124,11 @@ static int blas_pool_size(void)
 
 /* One product's thread count, chosen by load (threads.h); OpenBLAS is set to
  * it for the call (and back after, blas_threads_done). */
-static int blas_threads_for(gx_adapt_site *site, double work, gx_adapt_call *call)
+static int blas_threads_for(gx_adapt_site *site, double work, uint64_t key, gx_adapt_call *call)
 {
     int all = blas_pool_size();
-    int nt = gx_adapt_begin(site, work, all, call);
+    site->periodic = 1;
+    int nt = gx_adapt_begin(site, work, key, all, call);
     if (nt != all)
         scipy_openblas_set_num_threads(nt);
     return nt;
@@ -239,7 +240,7 @@ static int own_f64(gx_context *ctx, int threads, int ta, int tb, int64_t M, int6
         static gx_adapt_site site_;                                                      \
         gx_adapt_call call_;                                                             \
         int nt_ = blas_threads_for(&site_, (double)M * (double)N * (double)K * (double)nb, \
-                                   &call_);                                              \
+                                   gx_adapt_key(M, N, K, nb, tra * 2 + trb, 0), &call_); \
         for (int64_t q = 0; q < nb; q++) {                                               \
             const T *aq = (const T *)a.p + q * a.sbatch, *bq = (const T *)b.p + q * b.sbatch; \
             T *cq = (T *)c.p + q * c.sbatch;                                             \

@@ -6,8 +6,7 @@
  * step with two-thread GEMMs ran 3.5x slower than with one thread, while on
  * a quiet machine two threads are 1.3-1.8x faster.  No fixed count suits
  * both, and the load comes and goes (DataLoader workers, a compile, a
- * notebook kernel), so each call site measures: per size class (log2 of
- * the work) it keeps a running cost per unit of work with one thread and
+ * notebook kernel), so each call site measures: per shape it keeps a running cost per unit of work with one thread and
  * with all threads, runs the cheaper one, and now and then tries the other
  * (more rarely while the answer stays the same), so that it follows the
  * load within a few hundred calls.
@@ -25,6 +24,7 @@
 #define FIRST_INTERVAL 4
 #define MAX_INTERVAL 64
 #define WEIGHT 0.25f /* of a new measurement in the running cost */
+#define SUSPECT 1.5f /* two all-thread runs in a row this far above the floor: try one thread */
 
 static double now_s(void)
 {
@@ -45,7 +45,22 @@ static int adaptive_enabled(void)
     return on;
 }
 
-int gx_adapt_begin(gx_adapt_site *site, double work, int all, gx_adapt_call *call)
+/* The entry of `key` (claimed if new), or -1 when the table is full. */
+static int find_class(gx_adapt_site *site, uint64_t key)
+{
+    for (int i = 0, h = (int)(key % GX_ADAPT_CLASSES); i < GX_ADAPT_CLASSES; i++) {
+        int j = (h + i) % GX_ADAPT_CLASSES;
+        if (site->cls[j].key == key)
+            return j;
+        if (site->cls[j].key == 0) {
+            site->cls[j].key = key;
+            return j;
+        }
+    }
+    return -1;
+}
+
+int gx_adapt_begin(gx_adapt_site *site, double work, uint64_t key, int all, gx_adapt_call *call)
 {
     if (all <= 0)
         all = omp_get_max_threads();
@@ -54,20 +69,34 @@ int gx_adapt_begin(gx_adapt_site *site, double work, int all, gx_adapt_call *cal
     call->site = NULL;
     if (all <= 1 || !adaptive_enabled() || !(work >= 1.0))
         return all;
-    int cls = ilogb(work);
-    cls = cls < 0 ? 0 : cls >= GX_ADAPT_CLASSES ? GX_ADAPT_CLASSES - 1 : cls;
+    int cls = find_class(site, key ? key : 1);
+    if (cls < 0) /* more shapes than the table holds: the usual count */
+        return all;
     gx_adapt_class *c = &site->cls[cls];
     int many;
-    if (c->seen[1] == 0)
-        many = 1;                        /* all threads first */
-    else if (c->seen[0] == 0)
-        many = 0;                        /* then one */
-    else {
-        int best = c->cost[1] <= c->cost[0];
+    if (c->seen[1] < 2)
+        many = 1;                        /* all threads first, twice (see gx_adapt_end) */
+    else if (site->periodic && (c->seen[0] == 0 || c->cost[1] <= c->cost[0])) {
+        /* all threads best, one tried first and then every interval calls */
         if (c->interval == 0)
             c->interval = FIRST_INTERVAL;
-        many = ++c->since_probe >= c->interval ? !best : best;
-        if (many != best)
+        many = c->seen[0] > 0 && ++c->since_probe < c->interval;
+        if (!many)
+            c->since_probe = 0;
+    } else if (c->seen[0] == 0 || c->cost[1] <= c->cost[0]) {
+        /* All threads are best: one is tried only when two all-thread runs
+         * in a row came out well above the best one seen (threads parked by
+         * other processes), so a quiet machine does not pay for tries. */
+        many = c->suspect < 2;
+        if (!many)
+            c->suspect = 0;
+    } else {
+        /* One thread is best: all are retried now and then, more rarely
+         * while the answer holds, to notice the load going away. */
+        if (c->interval == 0)
+            c->interval = FIRST_INTERVAL;
+        many = ++c->since_probe >= c->interval;
+        if (many)
             c->since_probe = 0;
     }
     call->site = site;
@@ -87,7 +116,19 @@ void gx_adapt_end(gx_adapt_call *call)
     gx_adapt_class *c = &call->site->cls[call->cls];
     int k = call->many;
     int best_before = c->seen[0] && c->seen[1] ? c->cost[1] <= c->cost[0] : -1;
-    c->cost[k] = c->seen[k] ? (1.0f - WEIGHT) * c->cost[k] + WEIGHT * cost : cost;
+    /* A choice's first run pays for cold caches and first touches of its
+     * memory (up to several times its later cost): the second replaces it
+     * rather than blending with it, or a class could keep one thread for
+     * a hundred calls on a quiet machine while the inflated cost decays. */
+    c->cost[k] = c->seen[k] >= 2 && (best_before < 0 || k == best_before)
+                     ? (1.0f - WEIGHT) * c->cost[k] + WEIGHT * cost
+                     : cost; /* a try of the other choice says how it runs now */
+    if (k == 1) {
+        c->suspect = c->seen[1] >= 2 && cost > SUSPECT * c->floor ? c->suspect + 1 : 0;
+        if (c->suspect >= 2) /* the machine changed: the running cost is what it costs now */
+            c->cost[1] = cost;
+        c->floor = c->seen[1] == 0 || cost < c->floor ? cost : c->floor;
+    }
     if (c->seen[k] < 255)
         c->seen[k]++;
     if (best_before >= 0 && k != best_before) { /* a probe: did the answer change? */
