@@ -245,8 +245,8 @@ static plan make_plan(const geom *g, int64_t group_cols, gx_adapt_site *site)
     p.threads = (nt > 1 && p.ngroups >= 2 && macs > 4e6) ? (p.ngroups < nt ? (int)p.ngroups : nt) : 1;
     /* one thread or all, as the machine's load makes faster (threads.h) */
     int parallel = p.threads > 1;
-    p.threads = gx_adapt_begin(site, macs, gx_adapt_key(g->N, g->C, g->F, g->in[1] * g->in[2] * g->in[0], g->klen, g->s[1] * 64 + g->s[2]),
-                               p.threads, &p.call);
+    uint64_t key = gx_adapt_key(g->N, g->C, g->F, g->in[0] * g->in[1] * g->in[2], g->klen, g->s[1] * 64 + g->s[2]);
+    p.threads = gx_adapt_begin(site, macs, key, p.threads, &p.call);
     p.one_thread = parallel && p.threads == 1;
     int unit = g->klen == 1;
     for (int i = 0; i < 3; i++)

@@ -127,7 +127,6 @@ static int blas_pool_size(void)
 static int blas_threads_for(gx_adapt_site *site, double work, uint64_t key, gx_adapt_call *call)
 {
     int all = blas_pool_size();
-    site->periodic = 1;
     int nt = gx_adapt_begin(site, work, key, all, call);
     if (nt != all)
         scipy_openblas_set_num_threads(nt);
@@ -237,7 +236,7 @@ static int own_f64(gx_context *ctx, int threads, int ta, int tb, int64_t M, int6
         }                                                                                \
         enum CBLAS_TRANSPOSE ta_ = tra ? CblasTrans : CblasNoTrans;                      \
         enum CBLAS_TRANSPOSE tb_ = trb ? CblasTrans : CblasNoTrans;                      \
-        static gx_adapt_site site_;                                                      \
+        static gx_adapt_site site_ = {.periodic = 1}; /* short calls: cheap tries */      \
         gx_adapt_call call_;                                                             \
         int nt_ = blas_threads_for(&site_, (double)M * (double)N * (double)K * (double)nb, \
                                    gx_adapt_key(M, N, K, nb, tra * 2 + trb, 0), &call_); \

@@ -73,17 +73,10 @@ int gx_adapt_begin(gx_adapt_site *site, double work, uint64_t key, int all, gx_a
     if (cls < 0) /* more shapes than the table holds: the usual count */
         return all;
     gx_adapt_class *c = &site->cls[cls];
-    int many;
+    int many, best_all = c->seen[0] == 0 || c->cost[1] <= c->cost[0];
     if (c->seen[1] < 2)
         many = 1;                        /* all threads first, twice (see gx_adapt_end) */
-    else if (site->periodic && (c->seen[0] == 0 || c->cost[1] <= c->cost[0])) {
-        /* all threads best, one tried first and then every interval calls */
-        if (c->interval == 0)
-            c->interval = FIRST_INTERVAL;
-        many = c->seen[0] > 0 && ++c->since_probe < c->interval;
-        if (!many)
-            c->since_probe = 0;
-    } else if (c->seen[0] == 0 || c->cost[1] <= c->cost[0]) {
+    else if (best_all && !site->periodic) {
         /* All threads are best: one is tried only when two all-thread runs
          * in a row came out well above the best one seen (threads parked by
          * other processes), so a quiet machine does not pay for tries. */
@@ -91,13 +84,15 @@ int gx_adapt_begin(gx_adapt_site *site, double work, uint64_t key, int all, gx_a
         if (!many)
             c->suspect = 0;
     } else {
-        /* One thread is best: all are retried now and then, more rarely
-         * while the answer holds, to notice the load going away. */
+        /* The other choice is tried now and then, more rarely while the
+         * answer holds: one thread (on periodic sites; its first try at
+         * once) to notice load arriving, all threads to notice it going. */
         if (c->interval == 0)
             c->interval = FIRST_INTERVAL;
-        many = ++c->since_probe >= c->interval;
-        if (many)
+        int try_other = c->seen[0] == 0 || ++c->since_probe >= c->interval;
+        if (try_other)
             c->since_probe = 0;
+        many = best_all ? !try_other : try_other;
     }
     call->site = site;
     call->cls = cls;
