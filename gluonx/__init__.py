@@ -54,3 +54,4 @@ from gluonx.util import (is_np_shape, set_np_shape, np_shape, use_np_shape,  # n
 from gluonx import numpy, numpy_extension  # noqa: E402,F401
 from gluonx import numpy as np, numpy_extension as npx  # noqa: E402,F401
 from gluonx import random as rnd  # noqa: E402,F401
+from gluonx import contrib  # noqa: E402,F401

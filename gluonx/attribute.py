@@ -10,19 +10,31 @@ from __future__ import annotations
 
 import threading
 
+from gluonx.base import MXNetValueError, _ClassPropertyMetaClass, classproperty, with_metaclass
+
 __all__ = ["AttrScope", "current"]
 
 
-class AttrScope:
+class AttrScope(with_metaclass(_ClassPropertyMetaClass, object)):
     """Attributes (strings) that symbols created inside inherit; an inner
-    scope adds to (and overrides) the outer one."""
+    scope adds to (and overrides) the outer one.  ``AttrScope.current`` is
+    this thread's scope (assignable, as in MXNet)."""
 
     _current = threading.local()
+
+    @classproperty
+    def current(cls) -> "AttrScope":
+        return current()
+
+    @current.setter
+    def current(cls, scope: "AttrScope") -> None:
+        AttrScope._current.value = scope
 
     def __init__(self, **kwargs):
         for value in kwargs.values():
             if not isinstance(value, str):
-                raise ValueError("Attributes need to be string")
+                raise MXNetValueError("AttrScope: attributes need to be strings, got %s=%r"
+                                      % (next(k for k, v in kwargs.items() if v is value), value))
         self._attr = kwargs
         self._old_scope = None
 
@@ -47,8 +59,9 @@ class AttrScope:
         AttrScope._current.value = self._old_scope
 
 
-_DEFAULT = AttrScope()
-
-
 def current() -> AttrScope:
-    return getattr(AttrScope._current, "value", None) or _DEFAULT
+    """The AttrScope in effect in this thread (each thread starts with an empty one)."""
+    scope = getattr(AttrScope._current, "value", None)
+    if scope is None:
+        scope = AttrScope._current.value = AttrScope()
+    return scope

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import threading
 
-from gluonx.base import MXNetValueError
+from gluonx.base import MXNetValueError, _ClassPropertyMetaClass, classproperty, with_metaclass
 
 __all__ = ["Context", "cpu", "gpu", "cpu_pinned", "current_context", "num_gpus", "gpu_memory_info"]
 
 
-class Context:
+class Context(with_metaclass(_ClassPropertyMetaClass, object)):
     """A device: ``mx.cpu()``, ``mx.gpu(1)``.  Usable as a ``with`` block
     that sets the default device of array creation.
 
@@ -71,9 +71,14 @@ class Context:
         if self.device_typeid in (1, 3, 5):
             host_cache_release()
 
-    @classmethod
+    @classproperty
     def default_ctx(cls) -> "Context":
+        """This thread's default device (``Context.default_ctx = mx.gpu(1)`` sets it, as in MXNet)."""
         return current_context()
+
+    @default_ctx.setter
+    def default_ctx(cls, ctx: "Context") -> None:
+        Context._default.value = ctx
 
 
 _CPU0 = Context("cpu", 0)
@@ -120,7 +125,7 @@ def gpu_memory_info(device_id: int = 0) -> tuple:
     """
     import sys
     from gluonx import _backends
-    from gluonx.base import MXNetValueError
+    from gluonx.base import MXNetValueError, _ClassPropertyMetaClass, classproperty, with_metaclass
     count = num_gpus()
     if not 0 <= int(device_id) < count:
         raise MXNetValueError("gpu_memory_info: there is no gpu(%d): this process sees %d GPU(s)%s"

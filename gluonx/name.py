@@ -16,14 +16,25 @@ from __future__ import annotations
 import threading
 from typing import Optional
 
+from gluonx.base import _ClassPropertyMetaClass, classproperty, with_metaclass
+
 __all__ = ["NameManager", "Prefix", "current"]
 
 
-class NameManager:
+class NameManager(with_metaclass(_ClassPropertyMetaClass, object)):
     """Names nodes: an explicit name is kept, an automatic one is
-    ``hint`` plus a per-hint counter; usable as a ``with`` block."""
+    ``hint`` plus a per-hint counter; usable as a ``with`` block.
+    ``NameManager.current`` is this thread's manager (assignable, as in MXNet)."""
 
     _current = threading.local()
+
+    @classproperty
+    def current(cls) -> "NameManager":
+        return current()
+
+    @current.setter
+    def current(cls, manager: "NameManager") -> None:
+        NameManager._current.value = manager
 
     def __init__(self):
         self._counter = {}
@@ -56,9 +67,9 @@ class Prefix(NameManager):
         return self._prefix + super().get(name, hint)
 
 
-_DEFAULT = NameManager()
-
-
 def current() -> NameManager:
-    """The NameManager in effect in this thread."""
-    return getattr(NameManager._current, "value", None) or _DEFAULT
+    """The NameManager in effect in this thread (each thread starts with its own)."""
+    manager = getattr(NameManager._current, "value", None)
+    if manager is None:
+        manager = NameManager._current.value = NameManager()
+    return manager

@@ -48,7 +48,8 @@ class _BlockScope:
     def __init__(self, block):
         # weak: the block owns its scope; a strong link back would put every Block in a
         # reference cycle and keep a dropped network's arrays until a full gc pass
-        self._block_ref = weakref.ref(block)
+        # (any other owner, like MXNet's tests' stand-in objects, is held strongly)
+        self._block_ref = weakref.ref(block) if isinstance(block, Block) else (lambda: block)
         self._counter = {}
         self._old_scope = None
 

@@ -192,6 +192,50 @@ for _kernel, _baliases, _plain, _pyop, _doc in _BINARY:
                        ">>> mx.nd.%s(mx.nd.array([1, 4]), 2)" % (_doc.capitalize(), _first)))
 
 
+# ---- add_n: the sum of any number of same-shaped arrays -----------------------------------
+def _add_n_infer(a, shapes, dtypes):
+    known = [tuple(s) for s in shapes if s is not None]
+    if not known:
+        raise ShapeUnknown()
+    for i, s in enumerate(shapes):
+        if s is not None and tuple(s) != known[0]:
+            raise MXNetValueError("Operator add_n: all inputs must have the same shape: %s and input %d "
+                                  "of shape %s" % (known[0], i, tuple(s)))
+    dt = next((d for d in dtypes if d is not None), None)
+    for i, d in enumerate(dtypes):
+        if d is not None and d != dt:
+            raise MXNetTypeError("Operator add_n: all inputs must have one dtype: %s and input %d of "
+                                 "dtype %s" % (np.dtype(dt).name, i, np.dtype(d).name))
+    for i in range(len(shapes)):
+        shapes[i], dtypes[i] = known[0], dt
+    return [known[0]], [dt]
+
+
+def _add_n(*args, out, num_args=None):
+    if len(args) == 1:
+        _c.copyto(out, args[0], "add_n")
+        return
+    # the running sum stays in `out` (the add kernel reads and writes the same element)
+    _c.binary("add", args[0], args[1], out=out, opname="add_n", strict=True)
+    for x in args[2:]:
+        _c.binary("add", out, x, out=out, opname="add_n", strict=True)
+
+
+_ADD_N_MAX_INFERRED = 1024
+
+
+def _add_n_names(a):
+    return tuple("arg%d" % i for i in range(a["num_args"] or 0))
+
+
+register(OpDef("add_n", _add_n, infer=_add_n_infer, variadic=True, input_names=_add_n_names,
+               attrs=(Attr("num_args", "int", None),), aliases=("ElementWiseSum",), elementwise=True,
+               # every operand's shape follows from any other's (graph inference fills them)
+               infers_inputs=tuple("arg%d" % i for i in range(_ADD_N_MAX_INFERRED)),
+               doc="The elementwise sum of same-shaped arrays.\n\n"
+                   ">>> mx.nd.add_n(mx.nd.ones(2), mx.nd.ones(2), mx.nd.ones(2))"))
+
+
 # MXNet's elementwise (equal shapes) forms of the other binary ops: what
 # Symbol arithmetic records for sym ** sym, sym == sym ...  (name, kernel, alias)
 _ELEMWISE_EXTRA = (
@@ -352,6 +396,20 @@ def _copy_op(data, out):
 
 register(OpDef("_copy", _copy_op, infer=same, elementwise=True, aliases=("identity",),
                doc="A copy of `data` (NDArray.copy as an operator).\n\n>>> mx.nd.identity(mx.nd.ones(2))"))
+
+def _make_loss(data, out, grad_scale=1.0, valid_thresh=0.0, normalization="null"):
+    _c.copyto(out, data, "make_loss")
+
+
+register(OpDef("make_loss", _make_loss, infer=same, elementwise=True,
+               doc="Marks `data` as a loss: the output is `data`, its gradient is 1 whatever the "
+                   "head gradient.\n\n>>> loss = mx.nd.make_loss(mx.nd.square(x - y))"))
+register(OpDef("MakeLoss", _make_loss, infer=same, elementwise=True,
+               attrs=(Attr("grad_scale", "float", 1.0), Attr("valid_thresh", "float", 0.0),
+                      Attr("normalization", "str", "null", choices=("null", "batch", "valid"))),
+               doc="MXNet's older make_loss: the gradient is `grad_scale`, divided by the batch "
+                   "size with normalization='batch', by the number of elements above "
+                   "`valid_thresh` with 'valid'.\n\n>>> loss = mx.nd.MakeLoss(x, grad_scale=0.5)"))
 
 register(OpDef("stop_gradient", _stop_gradient, infer=same, elementwise=True, aliases=("BlockGrad",), differentiable=False,
                doc="A copy of `data` through which no gradient flows.\n\n"

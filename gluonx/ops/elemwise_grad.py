@@ -126,6 +126,30 @@ for _kernel, (_dl, _dr) in _BINARY_RULES.items():
             defgrad(_name)(_rule)
 
 
+@defgrad("add_n")
+def _add_n_grad(node, dy):
+    return tuple(dy for _ in node.inputs)
+
+
+@defgrad("make_loss")
+def _make_loss_grad(node, dy):
+    # the head gradient is ignored: make_loss is where backpropagation starts
+    return (F.ones_like(node.inputs[0]),)
+
+
+@defgrad("MakeLoss")
+def _makeloss_grad(node, dy):
+    x, a = node.inputs[0], node.attrs
+    scale = a["grad_scale"]
+    if a["normalization"] == "batch" and x.ndim:
+        scale /= max(x.shape[0], 1)
+    ones = F.ones_like(x)
+    if a["normalization"] == "valid":
+        valid = (x > a["valid_thresh"]).sum()
+        return (ones * scale / F.maximum(valid, F.ones_like(valid)).astype(x.dtype).reshape((1,) * max(x.ndim, 1)),)
+    return (ones * scale,)
+
+
 @defgrad("clip")
 def _clip_grad(node, dy):
     x = node.inputs[0]

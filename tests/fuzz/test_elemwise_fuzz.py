@@ -100,7 +100,7 @@ STRICT_NAMES = {"elemwise_add": "add", "elemwise_sub": "sub", "elemwise_mul": "m
                 "_greater_equal": "greater_equal", "_lesser": "lesser", "_lesser_equal": "lesser_equal",
                 "_logical_and": "logical_and", "_logical_or": "logical_or", "_logical_xor": "logical_xor"}
 COVERED = set(UNARY) | set(BINARY_NAMES) | set(STRICT_NAMES) | set(SCALAR_OPS) | {
-    "floor_divide", "clip", "where", "cast"}
+    "floor_divide", "clip", "where", "cast", "add_n", "make_loss", "MakeLoss"}
 
 _NO_GRAD_CHECK = {"sign", "round", "rint", "fix", "floor", "ceil", "trunc", "logical_not", "stop_gradient",
                   "digamma", "relu", "abs"}   # piecewise constant, kinks, or no rule
@@ -237,3 +237,29 @@ def test_binary_broadcast_gradient(name, pair, seed):
     gens = (lambda rng: rng.uniform(0.5, 2.0, pair[0]), lambda rng: rng.uniform(2.5, 4.0, pair[1]))
     check_numeric_gradient(getattr(mx.nd, name), grad_inputs(gens, seed, np.float64), numeric_eps=1e-6,
                            rtol=1e-4, atol=1e-6)
+
+
+@settings(max_examples=per_op_examples(2))
+@given(st.integers(1, 5), st.data())
+def test_add_n_vs_numpy(count, data):
+    dtype = data.draw(st.sampled_from(kernel_dtypes("add") or FLOATS), label="dtype")
+    shape = data.draw(shapes(), label="shape")
+    bases = [np_data(data.draw, shape, dtype) for _ in range(count)]
+    got = mx.nd.add_n(*[mx.nd.array(b, dtype=dtype) for b in bases])
+    want = bases[0].copy()
+    for b in bases[1:]:
+        want = (want + b).astype(dtype)     # the kernel adds in the array's dtype, left to right
+    assert got.dtype == np.dtype(dtype)
+    assert_close(got, want, dtype, "add_n")
+
+
+@settings(max_examples=per_op_examples(2))
+@given(st.sampled_from(["add_n", "make_loss", "MakeLoss"]), st.integers(1, 4), shapes(0, 3, 1, 3, 12),
+       st.integers(0, 2 ** 16))
+def test_add_n_and_loss_gradients(name, count, shape, seed):
+    """Numeric gradients of sum(op(...)): 1 for each input (make_loss ignores the head gradient,
+    which is 1 here; MakeLoss's other attributes are pinned to MXNet in tests/compat)."""
+    n = count if name == "add_n" else 1
+    gens = tuple((lambda rng: rng.uniform(-2, 2, shape)) for _ in range(n))
+    check_numeric_gradient(lambda *xs: getattr(mx.nd, name)(*xs), grad_inputs(gens, seed, np.float64),
+                           numeric_eps=1e-6, rtol=1e-4, atol=1e-6)
