@@ -91,7 +91,10 @@ class TopKAccuracy(EvalMetric):
         if not self.top_k > 1:
             raise MXNetValueError("TopKAccuracy: top_k must be at least 2, got %r (use Accuracy "
                                   "for top_k=1)" % (top_k,))
-        self.name += "_%d" % self.top_k
+        # the suffix once: a name from get_config() already carries it (MXNet added it again,
+        # so its configurations did not rebuild the same name)
+        if not self.name.endswith("_%d" % self.top_k):
+            self.name += "_%d" % self.top_k
 
     def update(self, labels: Any, preds: Any) -> None:
         labels, preds = check_label_shapes(labels, preds, True, metric="TopKAccuracy")
@@ -321,7 +324,7 @@ class PCC(EvalMetric):
     >>> m = mx.metric.PCC()
     >>> m.update([mx.nd.array([0, 1, 2, 2])], [mx.nd.array([0, 1, 2, 1])])
     >>> round(m.get()[1], 4)
-    0.6667
+    0.7
     """
 
     def __init__(self, name: str = "pcc", output_names: Optional[List[str]] = None,
