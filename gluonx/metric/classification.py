@@ -205,6 +205,15 @@ class _BinaryClassificationMetrics:
     total_examples = property(lambda self: self.local.total)
     global_total_examples = property(lambda self: self.glob.total)
 
+    true_positives = property(lambda self: self.local.tp)
+    false_positives = property(lambda self: self.local.fp)
+    false_negatives = property(lambda self: self.local.fn)
+    true_negatives = property(lambda self: self.local.tn)
+    global_true_positives = property(lambda self: self.glob.tp)
+    global_false_positives = property(lambda self: self.glob.fp)
+    global_false_negatives = property(lambda self: self.glob.fn)
+    global_true_negatives = property(lambda self: self.glob.tn)
+
     def matthewscc(self, use_global: bool = False) -> float:
         """The Matthews correlation coefficient of the local (or global) counts."""
         return (self.glob if use_global else self.local).mcc

@@ -250,6 +250,7 @@ def snapshot(m):
 def run(c):
     m = make(c["metric"], c["args"], c["kwargs"])
     c["initial"] = snapshot(m)
+    c["steps"] = [dict(step) for step in c["steps"]]     # a step object may recur in a case
     for step in c["steps"]:
         if step["op"] == "update":
             labels = [to_nd(a) for a in step["labels"]]

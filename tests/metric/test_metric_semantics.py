@@ -213,3 +213,17 @@ def test_values_are_python_numbers_summed_in_float64():
     for _ in range(10):
         m.update([nd.ones(1)], [nd.ones(1)])
     assert m.sum_metric == pytest.approx(10 * float(np.float32(0.1)), rel=1e-15)
+
+
+def test_binary_counts_under_mxnet_names():
+    f1 = mx.metric.F1(average="micro")
+    f1.update([nd.array([1, 0, 1, 0])], [nd.array([[0, 1], [0, 1], [1, 0], [1, 0]])])
+    f1.reset_local()
+    f1.update([nd.array([1])], [nd.array([[0, 1]])])
+    s = f1.metrics
+    assert (s.true_positives, s.false_positives, s.false_negatives, s.true_negatives) == (1, 0, 0, 0)
+    assert (s.global_true_positives, s.global_false_positives, s.global_false_negatives,
+            s.global_true_negatives) == (2, 1, 1, 1)
+    assert s.total_examples == 1 and s.global_total_examples == 5
+    assert s.global_precision == pytest.approx(2 / 3) and s.global_recall == pytest.approx(2 / 3)
+    assert isinstance(s, mx.metric._BinaryClassificationMetrics)
