@@ -194,8 +194,13 @@ def check_symbolic_backward(sym, location, out_grads, expected, rtol=None, atol=
     executor = sym.bind(ctx=ctx, args=location, args_grad=buffers, aux_states=aux_states, grad_req=reqs)
     executor.forward(is_train=True)
     if isinstance(out_grads, dict):
+        missing = [k for k in sym.list_outputs() if k not in out_grads]
+        if missing:
+            raise MXNetValueError("check_symbolic_backward: out_grads has no head gradients for the outputs %s "
+                                  "(given: %s)" % (missing, sorted(out_grads)))
         out_grads = [out_grads[k] for k in sym.list_outputs()]
-    executor.backward(_head_grads(out_grads, ctx, dtype))
+    if any(r != "null" for r in reqs.values()):   # all 'null': nothing to compute, buffers stay as they are
+        executor.backward(_head_grads(out_grads, ctx, dtype))
     for name in expected:
         req = reqs[name]
         labels = ("EXPECTED_%s" % name, "BACKWARD_%s" % name)
