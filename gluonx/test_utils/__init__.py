@@ -38,7 +38,6 @@ from contextlib import contextmanager  # noqa: F401
 
 import numpy as np  # noqa: F401
 import numpy.random as rnd  # noqa: F401
-import numpy.testing as npt  # noqa: F401
 
 from gluonx.context import Context, current_context  # noqa: F401
 from gluonx.ndarray import array  # noqa: F401
@@ -56,9 +55,9 @@ from gluonx.test_utils.stats import *  # noqa: F401,F403
 from gluonx.test_utils.symbolic import *  # noqa: F401,F403
 
 _MODULE_NAMES = ["bz2", "errno", "gzip", "json", "logging", "numbers", "os", "platform", "struct", "sys", "time",
-                 "traceback", "zipfile", "OrderedDict", "contextmanager", "np", "rnd", "npt", "Context",
+                 "traceback", "zipfile", "OrderedDict", "contextmanager", "np", "rnd", "Context",
                  "current_context", "array", "getenv", "setenv", "use_np", "get_cuda_compute_capability"]
-_LAZY_NAMES = ["mx", "ss", "Symbol", "Features"]
+_LAZY_NAMES = ["mx", "npt", "ss", "Symbol", "Features"]
 
 __all__ = sorted(set(compare.__all__ + data.__all__ + gradient.__all__ + misc.__all__ + models.__all__
                      + random_data.__all__ + stats.__all__ + symbolic.__all__ + _MODULE_NAMES + _LAZY_NAMES))
@@ -66,12 +65,15 @@ __all__ = sorted(set(compare.__all__ + data.__all__ + gradient.__all__ + misc.__
 
 def __getattr__(name: str):
     """Names resolved on use: ``mx`` (the ``mxnet`` drop-in when it is loaded, else gluonx),
-    ``ss`` (scipy.stats, or None without SciPy), ``Symbol``, ``Features``."""
+    ``npt`` (numpy.testing), ``ss`` (scipy.stats, or None without SciPy), ``Symbol``, ``Features``."""
     if name == "mx":
         dropin = sys.modules.get("mxnet")
         if dropin is not None and getattr(dropin, "is_gluonx", False):
             return dropin
         return sys.modules["gluonx"]
+    if name == "npt":
+        import numpy.testing
+        return numpy.testing
     if name == "ss":
         try:
             import scipy.stats as found

@@ -17,7 +17,6 @@ import numbers
 from typing import Optional, Sequence, Tuple
 
 import numpy as np
-import numpy.testing as npt
 
 from gluonx.base import MXNetKeyError, MXNetTypeError, MXNetValueError
 from gluonx.ndarray import NDArray
@@ -27,6 +26,11 @@ __all__ = ["default_dtype", "default_rtols", "default_atols", "default_numeric_e
            "almost_equal", "locationError", "assert_almost_equal", "assert_allclose",
            "assert_almost_equal_with_err", "assert_almost_equal_ignore_nan", "compare_ndarray_tuple",
            "np_reduce", "collapse_sum_like"]
+
+def _npt():
+    import numpy.testing     # not at import time: it pulls in unittest, and `import gluonx` loads this module
+    return numpy.testing
+
 
 _INTS = (np.bool_, np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.int64, np.uint64)
 
@@ -146,7 +150,7 @@ def same(a, b) -> bool:
 def checkShapes(a, b) -> None:
     """Raises AssertionError when `a` and `b` differ in shape."""
     if np.shape(a) != np.shape(b):
-        raise AssertionError(npt.build_err_msg([_to_numpy(a), _to_numpy(b)], err_msg="a.shape = {} and b.shape = {} "
+        raise AssertionError(_npt().build_err_msg([_to_numpy(a), _to_numpy(b)], err_msg="a.shape = {} and b.shape = {} "
                                                "are not equal".format(np.shape(a), np.shape(b))))
 
 
@@ -234,7 +238,7 @@ def assert_almost_equal(a, b, rtol=None, atol=None, names: Sequence[str] = ("a",
     rtol, atol = get_tols(a, b, rtol, atol)
     a, b = _to_numpy(a), _to_numpy(b)
     if getattr(a, "dtype", None) == np.bool_ and getattr(b, "dtype", None) == np.bool_:
-        npt.assert_equal(a, b)
+        _npt().assert_equal(a, b)
         return
     a, b = np.asarray(a), np.asarray(b)
     try:
@@ -246,7 +250,7 @@ def assert_almost_equal(a, b, rtol=None, atol=None, names: Sequence[str] = ("a",
         return
     text = _report(a, b, rtol, atol, names, equal_nan, mismatches)
     with np.printoptions(threshold=4, suppress=True):
-        raise AssertionError(npt.build_err_msg([a, b], err_msg=text, names=tuple(names)))
+        raise AssertionError(_npt().build_err_msg([a, b], err_msg=text, names=tuple(names)))
 
 
 def assert_allclose(a, b, rtol: float = 1e-07, atol: float = 0, equal_nan: bool = True) -> None:
@@ -274,7 +278,7 @@ def assert_almost_equal_with_err(a, b, rtol=None, atol=None, etol: Optional[floa
         text = _report(a, b, rtol, atol, names, equal_nan, mismatches)
         text += "\nmismatching share %f exceeds etol=%f" % (err, etol)
         with np.printoptions(threshold=4, suppress=True):
-            raise AssertionError(npt.build_err_msg([a, b], err_msg=text, names=tuple(names)))
+            raise AssertionError(_npt().build_err_msg([a, b], err_msg=text, names=tuple(names)))
 
 
 def assert_almost_equal_ignore_nan(a, b, rtol=None, atol=None, names: Sequence[str] = ("a", "b")) -> None:

@@ -22,8 +22,6 @@ import importlib
 import logging
 import os
 import struct
-import urllib.error
-import urllib.request
 import zipfile
 from typing import Optional
 
@@ -42,6 +40,7 @@ _CHUNK = 1 << 16
 
 def _fetch(url: str, fname: str, timeout: float) -> None:
     """One attempt: stream `url` into `fname` atomically; OSError subclasses on failure."""
+    import urllib.request    # on use: it loads http, email and ssl, which `import gluonx` should not pay for
     try:
         response = urllib.request.urlopen(url, timeout=timeout)
     except ValueError as e:            # not a URL urllib can open at all
