@@ -87,7 +87,8 @@ def rand_ndarray(shape, stype: str = "default", density: Optional[float] = None,
         if stype in _SPARSE:
             raise _no_sparse("rand_ndarray", stype)
         raise MXNetValueError("rand_ndarray: unknown storage type %r (expected 'default')" % (stype,))
-    return array(random_arrays(tuple(shape)), ctx=ctx or default_context(), dtype=dtype)
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    return array(random_arrays(shape), ctx=ctx or default_context(), dtype=dtype)
 
 
 def rand_sparse_ndarray(shape, stype: str, density=None, dtype=None, distribution=None, data_init=None,
