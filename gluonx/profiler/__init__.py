@@ -57,6 +57,7 @@ _running = False        # set_state('run') .. set_state('stop')
 _paused = False         # pause() .. resume()
 _output = False         # a dump may be written: set by run, cleared by a finishing dump
 _events: list = []      # records drained from the core, waiting for the trace file
+_writer: Optional[_rec.TraceWriter] = None    # the trace written so far (continuous dumps)
 _agg: Optional[dict] = None
 _BASE_NS = time.monotonic_ns()      # trace timestamps count from gluonx's import
 
@@ -219,11 +220,6 @@ def _drain() -> None:
             _rec.aggregate(_agg, new)
 
 
-def _write_trace(filename: str, records: list) -> None:
-    import json
-    from gluonx._fileio import write_atomic
-    trace = _rec.chrome_trace(records, _c.prof_thread_names(), _BASE_NS, "gluonx")
-    write_atomic(filename, json.dumps(trace, separators=(",", ":")).encode(), "profiler.dump")
 
 
 def dump(finished: bool = True, profile_process: str = "worker") -> None:
@@ -234,16 +230,21 @@ def dump(finished: bool = True, profile_process: str = "worker") -> None:
 
     >>> profiler.dump()     # then open profile.json in Perfetto or chrome://tracing
     """
-    global _events, _output
+    global _events, _output, _writer
+    from gluonx._fileio import write_atomic
     _check_process(profile_process, "dump")
     with _lock:
         if not _output:
             raise MXNetRuntimeError("profiler.dump: the profiler has not run since its last finished dump; "
                                     "call profiler.set_config(...) and profiler.set_state('run') first")
         _drain()
-        _write_trace(_config["filename"], _events)
+        if _writer is None:
+            _writer = _rec.TraceWriter(_BASE_NS)
+        _writer.add(_events, _c.prof_thread_names())
+        _events = []
+        write_atomic(_config["filename"], _writer.render(), "profiler.dump")
         if finished or not _config["continuous_dump"]:
-            _events = []
+            _writer = None
             _output = False
 
 
@@ -295,12 +296,13 @@ def _dump_at_exit() -> None:
 
 def _reset() -> None:
     """Back to the state of a fresh process, records dropped (for tests)."""
-    global _running, _paused, _output, _events, _agg
+    global _running, _paused, _output, _events, _agg, _writer
     with _lock:
         _running = _paused = _output = False
         _config.clear()
         _config.update(_DEFAULTS)
         _events = []
+        _writer = None
         _agg = None
         _apply()
         _c.prof_drain()

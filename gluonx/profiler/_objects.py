@@ -148,6 +148,8 @@ class Event(_Span):
 
 
 def _int_value(what: str, value) -> int:
+    if type(value) is int:            # the common case, without the ABC checks
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise MXNetTypeError("profiler.Counter %s: the value must be a number, got %s"
                              % (what, type(value).__name__))
@@ -165,6 +167,7 @@ class Counter:
     def __init__(self, domain: Domain, name: str, value=None):
         self.domain = _check_domain("Counter", domain)
         self.name = _check_name("Counter", name)
+        self._category = domain.name
         self._value = 0
         self._lock = threading.Lock()
         if value is not None:
@@ -177,7 +180,7 @@ class Counter:
     def _record(self, value: int) -> None:
         if recording():
             t = time.monotonic_ns()
-            _c.prof_add((EV_COUNTER, self.name, self.domain.name, _c.prof_thread_id(), t, t, None, None,
+            _c.prof_add((EV_COUNTER, self.name, self._category, _c.prof_thread_id(), t, t, None, None,
                          0, 0, value, None))
 
     def set_value(self, value) -> None:

@@ -67,45 +67,56 @@ def op_identity(rec: tuple) -> tuple:
 
 # ---- Chrome trace --------------------------------------------------------------------
 
-def _us(ns: int, base: int) -> float:
-    return round((ns - base) / 1000.0, 3)
-
-
 def _shape_list(shapes) -> list:
     return [list(s) if s is not None else "scalar" for s in shapes]
 
 
-def chrome_trace(records: list, thread_names: dict, base_ns: int, producer: str) -> dict:
-    """The Chrome-trace object (JSON Object Format) of `records`: devices and
-    profiling domains are processes, Python threads are threads."""
-    pids: dict = {}
-    tids: dict = {}
-    events: list = []
+class TraceWriter:
+    """Chrome-trace text (JSON Object Format) built incrementally: each record
+    is serialized once, so continuous dumps cost the new records only.
+    Devices and profiling domains are processes, Python threads are threads;
+    ``ts``/``dur`` are microseconds with nanosecond decimals.
+    """
 
-    def pid_of(key, label: str) -> int:
-        p = pids.get(key)
+    def __init__(self, base_ns: int, producer: str = "gluonx"):
+        self.base_ns = base_ns
+        self.producer = producer
+        self.chunks: list = []      # one JSON object per event, as str
+        self._pids: dict = {}
+        self._tids: dict = {}
+        self._threads: set = set()
+        self._strs: dict = {}       # str -> its JSON literal
+        self._args: dict = {}       # operator record key -> its "args" JSON
+
+    def _q(self, text: str) -> str:
+        j = self._strs.get(text)
+        if j is None:
+            j = self._strs[text] = json.dumps(text)
+        return j
+
+    def _pid(self, key, label: str) -> int:
+        p = self._pids.get(key)
         if p is None:
-            p = pids[key] = len(pids)
-            events.append({"ph": "M", "name": "process_name", "pid": p, "tid": 0, "args": {"name": label}})
-            events.append({"ph": "M", "name": "process_sort_index", "pid": p, "tid": 0,
-                           "args": {"sort_index": p}})
+            p = self._pids[key] = len(self._pids)
+            self.chunks.append('{"ph":"M","name":"process_name","pid":%d,"tid":0,"args":{"name":%s}}'
+                               % (p, self._q(label)))
+            self.chunks.append('{"ph":"M","name":"process_sort_index","pid":%d,"tid":0,"args":{"sort_index":%d}}'
+                               % (p, p))
         return p
 
-    def tid_of(pid: int, ident: int) -> int:
-        t = tids.setdefault(ident, len(tids) + 1)
-        if (pid, t) not in seen_threads:
-            seen_threads.add((pid, t))
-            events.append({"ph": "M", "name": "thread_name", "pid": pid, "tid": t,
-                           "args": {"name": thread_names.get(ident, "thread %d" % t)}})
+    def _tid(self, pid: int, ident: int, names: dict) -> int:
+        t = self._tids.setdefault(ident, len(self._tids) + 1)
+        if (pid, t) not in self._threads:
+            self._threads.add((pid, t))
+            self.chunks.append('{"ph":"M","name":"thread_name","pid":%d,"tid":%d,"args":{"name":%s}}'
+                               % (pid, t, self._q(names.get(ident, "thread %d" % t))))
         return t
 
-    seen_threads: set = set()
-    for rec in sorted(records, key=lambda r: r[4]):
-        kind = rec[0]
-        if kind in (EV_OP, EV_KERNEL, EV_GRAPH):
-            dev = device_name(rec[8], rec[9])
-            pid = pid_of(("dev", rec[8], rec[9]), dev)
-            cat, name = op_identity(rec)
+    def _op_args(self, rec: tuple, name: str, dev: str) -> str:
+        key = rec[:3] + rec[6:11]
+        j = self._args.get(key)
+        if j is None:
+            kind = rec[0]
             args = {"inputs": _shape_list(rec[6]), "dtype": rec[7], "device": dev}
             if kind == EV_KERNEL:
                 args["operator"] = mxnet_name(rec[1], rec[6])
@@ -115,29 +126,50 @@ def chrome_trace(records: list, thread_names: dict, base_ns: int, producer: str)
                 args["graph"] = True
             if kind == EV_OP and rec[10]:
                 args["bytes_allocated"] = rec[10]
-            if name != rec[1] and kind != EV_KERNEL:
+            if kind != EV_KERNEL and name != rec[1]:
                 args["gluonx_op"] = rec[1]
-            events.append({"name": name, "cat": cat, "ph": "X", "ts": _us(rec[4], base_ns),
-                           "dur": _us(rec[5], rec[4]), "pid": pid, "tid": tid_of(pid, rec[3]), "args": args})
-        elif kind == EV_MEM:
-            label = "Memory: " + device_name(rec[8], rec[9])
-            pid = pid_of(("cat", MEMORY_CATEGORY), MEMORY_CATEGORY)
-            events.append({"name": label, "cat": MEMORY_CATEGORY, "ph": "C", "ts": _us(rec[4], base_ns),
-                           "pid": pid, "tid": 0, "args": {label: rec[10]}})
-        elif kind == EV_SPAN:
-            pid = pid_of(("cat", rec[2]), rec[2])
-            events.append({"name": rec[1], "cat": rec[2], "ph": "X", "ts": _us(rec[4], base_ns),
-                           "dur": _us(rec[5], rec[4]), "pid": pid, "tid": tid_of(pid, rec[3])})
-        elif kind == EV_COUNTER:
-            pid = pid_of(("cat", rec[2]), rec[2])
-            events.append({"name": rec[1], "cat": rec[2], "ph": "C", "ts": _us(rec[4], base_ns),
-                           "pid": pid, "tid": 0, "args": {rec[1]: rec[10]}})
-        elif kind == EV_MARK:
-            pid = pid_of(("cat", rec[2]), rec[2])
-            events.append({"name": rec[1], "cat": rec[2], "ph": "i", "s": rec[6], "ts": _us(rec[4], base_ns),
-                           "pid": pid, "tid": tid_of(pid, rec[3])})
-    return {"traceEvents": events, "displayTimeUnit": "ns",
-            "otherData": {"producer": producer, "clock": "CLOCK_MONOTONIC", "time_unit_of_ts": "us"}}
+            if len(self._args) > 65536:
+                self._args.clear()
+            j = self._args[key] = json.dumps(args, separators=(",", ":"))
+        return j
+
+    def add(self, records: list, thread_names: dict) -> None:
+        """Serializes `records` (in start order) after those added before."""
+        base, q, out = self.base_ns, self._q, self.chunks
+        for rec in sorted(records, key=lambda r: r[4]):
+            kind = rec[0]
+            ts = (rec[4] - base) / 1000.0
+            if kind in (EV_OP, EV_KERNEL, EV_GRAPH):
+                dev = device_name(rec[8], rec[9])
+                pid = self._pid(("dev", rec[8], rec[9]), dev)
+                cat, name = op_identity(rec)
+                out.append('{"name":%s,"cat":%s,"ph":"X","ts":%.3f,"dur":%.3f,"pid":%d,"tid":%d,"args":%s}'
+                           % (q(name), q(cat), ts, (rec[5] - rec[4]) / 1000.0, pid,
+                              self._tid(pid, rec[3], thread_names), self._op_args(rec, name, dev)))
+            elif kind == EV_MEM:
+                label = q("Memory: " + device_name(rec[8], rec[9]))
+                pid = self._pid(("cat", MEMORY_CATEGORY), MEMORY_CATEGORY)
+                out.append('{"name":%s,"cat":%s,"ph":"C","ts":%.3f,"pid":%d,"tid":0,"args":{%s:%d}}'
+                           % (label, q(MEMORY_CATEGORY), ts, pid, label, rec[10]))
+            elif kind == EV_SPAN:
+                pid = self._pid(("cat", rec[2]), rec[2])
+                out.append('{"name":%s,"cat":%s,"ph":"X","ts":%.3f,"dur":%.3f,"pid":%d,"tid":%d}'
+                           % (q(rec[1]), q(rec[2]), ts, (rec[5] - rec[4]) / 1000.0, pid,
+                              self._tid(pid, rec[3], thread_names)))
+            elif kind == EV_COUNTER:
+                pid = self._pid(("cat", rec[2]), rec[2])
+                out.append('{"name":%s,"cat":%s,"ph":"C","ts":%.3f,"pid":%d,"tid":0,"args":{%s:%d}}'
+                           % (q(rec[1]), q(rec[2]), ts, pid, q(rec[1]), rec[10]))
+            elif kind == EV_MARK:
+                pid = self._pid(("cat", rec[2]), rec[2])
+                out.append('{"name":%s,"cat":%s,"ph":"i","s":"%s","ts":%.3f,"pid":%d,"tid":%d}'
+                           % (q(rec[1]), q(rec[2]), rec[6], ts, pid, self._tid(pid, rec[3], thread_names)))
+
+    def render(self) -> bytes:
+        """The whole trace file."""
+        tail = ('],"displayTimeUnit":"ns","otherData":{"producer":%s,"clock":"CLOCK_MONOTONIC",'
+                '"ts_unit":"us"}}\n' % self._q(self.producer))
+        return ('{"traceEvents":[' + ",\n".join(self.chunks) + tail).encode()
 
 
 # ---- aggregate statistics ----------------------------------------------------------------
