@@ -176,7 +176,10 @@ def __getattr__(name: str):
 
 
 def pause(profile_process: str = "worker") -> None:
-    """Stops recording until :func:`resume` (MXNet allows it in any state)."""
+    """Stops recording until :func:`resume` (MXNet allows it in any state).
+
+    >>> profiler.pause(); warmup(); profiler.resume()
+    """
     global _paused
     _check_process(profile_process, "pause")
     with _lock:
@@ -185,7 +188,10 @@ def pause(profile_process: str = "worker") -> None:
 
 
 def resume(profile_process: str = "worker") -> None:
-    """Resumes recording after :func:`pause` (takes effect while running)."""
+    """Resumes recording after :func:`pause` (takes effect while running).
+
+    >>> profiler.resume()
+    """
     global _paused
     _check_process(profile_process, "resume")
     with _lock:

@@ -300,3 +300,52 @@ def test_profiler_does_not_change_results():
     profiler.set_state("stop")
     np.testing.assert_array_equal(got, expect)
     assert os.path.basename(profiler._config["filename"]) == "t.json"
+
+
+def _check_nesting(events):
+    """Perfetto's rule for complete events: on one (pid, tid) track, spans
+    either nest or follow each other, never overlap partly."""
+    tracks = {}
+    for e in events:
+        if e["ph"] == "X":
+            tracks.setdefault((e["pid"], e["tid"]), []).append((e["ts"], e["ts"] + e["dur"], e["name"]))
+    for spans in tracks.values():
+        spans.sort(key=lambda s: (s[0], -s[1]))
+        open_ends = []
+        for start, end, name in spans:
+            while open_ends and open_ends[-1][0] <= start + 1e-3:
+                open_ends.pop()
+            if open_ends:
+                assert end <= open_ends[-1][0] + 1e-3, (name, "overlaps", open_ends[-1][1])
+            open_ends.append((end, name))
+
+
+def test_spans_nest_on_each_thread(trace_file):
+    net, x = _hybrid_net()
+    w = mx.nd.ones((4, 4))
+    w.attach_grad()
+
+    def work():
+        with mx.autograd.record():
+            y = (mx.nd.dot(w, w) * 2).softmax().sum()
+        y.backward()
+        net(x)
+        mx.nd.ones((3, 3)) + 1
+
+    trace = run_profiled(work, trace_file)
+    _check_nesting(trace["traceEvents"])
+    assert len(xs(trace, "kernel")) > 0 and len(xs(trace, "operator")) > 5
+
+
+def test_a_running_profiler_writes_its_trace_at_exit(tmp_path):
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    code = ("import gluonx as mx\nfrom gluonx import profiler\n"
+            "profiler.set_config(profile_all=True, filename='atexit.json')\n"
+            "profiler.set_state('run')\nmx.nd.ones((2,)) + 1\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
+    subprocess.run([sys.executable, "-c", code], cwd=str(tmp_path), env=env, check=True, timeout=120)
+    with open(os.path.join(str(tmp_path), "atexit.json")) as f:
+        names = [e["name"] for e in json.load(f)["traceEvents"] if e["ph"] == "X"]
+    assert "_plus_scalar" in names and "_ones" in names
