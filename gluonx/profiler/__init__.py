@@ -265,7 +265,8 @@ def dumps(reset: bool = False, format: str = "table", sort_by: str = "total", as
     as a table or JSON, each category's rows sorted by `sort_by` ('total',
     'avg', 'min', 'max', 'count'), descending unless `ascending`; `reset`
     clears the statistics afterwards.  Without aggregate_stats the result is
-    '' (as in MXNet), with a warning.
+    '' (as in MXNet), with a warning.  Unlike MXNet's, it does not also write
+    the trace file (that is :func:`dump`'s job).
 
     >>> print(profiler.dumps(sort_by='count'))      # doctest: +SKIP
     """
