@@ -235,3 +235,14 @@ def test_objects_record_into_the_trace(trace_file):
     assert [e["args"] for e in events if e["ph"] == "C"] == [{"counter": 1}, {"counter": 3}]
     marks = {e["name"]: e["s"] for e in events if e["ph"] == "i"}
     assert marks == {"m-global": "g", "m-process": "p", "m-thread": "t", "m-task": "t", "m-marker": "t"}
+
+
+def test_bench_profiler_runs():
+    """benchmarks/bench_profiler.py runs (its figures are measured, not checked)."""
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    r = subprocess.run([sys.executable, os.path.join(root, "benchmarks", "bench_profiler.py"), "--n", "2000",
+                        "--repeat", "1"], capture_output=True, text=True, timeout=120, cwd=root)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "never enabled" in r.stdout and "recording (imperative + memory)" in r.stdout
