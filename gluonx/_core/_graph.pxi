@@ -300,10 +300,14 @@ cdef class Program:
         cdef double *dt = NULL
         cdef char *ws
         cdef size_t ws_cap
+        cdef long long *pt = NULL      # the profiler's start and end of each launch
+        cdef int ran = begin
         if end < 0:
             end = self.nlaunch
         if times is not None:
             dt = <double *>malloc(sizeof(double) * max(end - begin, 1))
+        if g_prof_sym:                 # the profiler's one test (_profile.pxi)
+            pt = <long long *>malloc(sizeof(long long) * 2 * max(end - begin, 1))
         if len(bases) != self.nslots:
             raise MXNetError("Program.run: %d bases for %d slots" % (len(bases), self.nslots))
         base = <char **>malloc(sizeof(char *) * max(self.nslots, 1))
@@ -352,8 +356,12 @@ cdef class Program:
                         scratch.arena_cap = ws_cap
                     if dt != NULL:
                         clock_gettime(CLOCK_MONOTONIC, &t0)
+                    if pt != NULL:
+                        pt[2 * (i - begin)] = gx_prof_now_ns()
                     status = L.fn(&ctx, &self.tens[L.first], L.nin, &self.tens[L.first + L.nin], L.nout,
                                   L.attrs)
+                    if pt != NULL:
+                        pt[2 * (i - begin) + 1] = gx_prof_now_ns()
                     if dt != NULL:
                         clock_gettime(CLOCK_MONOTONIC, &t1)
                         dt[i - begin] = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9
@@ -364,8 +372,18 @@ cdef class Program:
                     if status:
                         failed = i
                         break
+                    ran = i + 1
         finally:
             c_free(base)
+            if pt != NULL:
+                try:
+                    for i in range(begin, ran):
+                        L = &self.launches[i]
+                        prof_graph_launch(self.names[i], <size_t>L.fn, L.dev_type, L.dev_id, &self.tens[L.first],
+                                          L.nin, self.tens[L.first].dtype, pt[2 * (i - begin)],
+                                          pt[2 * (i - begin) + 1])
+                finally:
+                    c_free(pt)
             if dt != NULL:
                 for i in range(begin, end if failed < 0 else failed):
                     times.append((self.names[i], dt[i - begin]))

@@ -209,6 +209,8 @@ cdef NDArray new_array(int ndim, const int64_t *shape, int dtype, int dev_type, 
     else:
         a._alloc_ptr = p
         a._alloc_nbytes = nbytes
+    if g_prof_mem:             # the profiler's one test (_profile.pxi)
+        prof_alloc(a, nbytes)
     return a
 
 

@@ -10,6 +10,7 @@ One extension module, split into themed include files:
                      reductions, strided copy; the hot paths of the operators
 * ``_indexing.pxi`` - ``__getitem__``/``__setitem__`` with basic keys
 * ``_interop.pxi`` - NumPy, buffer and DLPack exchange
+* ``_profile.pxi`` - what mx.profiler records (one flag test per hook when off)
 
 The operator definitions in :mod:`gluonx.ops` call the functions exported at
 the bottom of ``_launch.pxi``; everything shape-related that runs per call
@@ -48,6 +49,7 @@ include "_launch.pxi"
 include "_indexing.pxi"
 include "_interop.pxi"
 include "_graph.pxi"
+include "_profile.pxi"
 
 
 cdef class NDArray:
@@ -66,6 +68,8 @@ cdef class NDArray:
 
     def __dealloc__(self):
         if self._alloc_ptr != NULL:
+            if self._alloc_nbytes & PROF_MEM_TAG:    # allocated while the profiler counted memory
+                prof_free(self)
             release_memory(self._alloc_ptr, self._alloc_nbytes, self._dev_type, self._dev_id)
             self._alloc_ptr = NULL
 
