@@ -46,4 +46,5 @@ from gluonx import visualization as viz  # noqa: E402,F401
 from gluonx import gluon  # noqa: E402,F401
 from gluonx import metric  # noqa: E402,F401
 from gluonx import optimizer, lr_scheduler, initializer  # noqa: E402,F401
+from gluonx import operator  # noqa: E402,F401
 from gluonx import initializer as init  # noqa: E402,F401
