@@ -204,3 +204,119 @@ def get_operator_arguments(op_name: str) -> OperatorArguments:
             shown = int(default) if isinstance(default, bool) else default
             types.append("%s, optional, default=%s" % (kind, shown))
     return OperatorArguments(len(names), names, types)
+
+
+# ---- MXNet's deprecated Python operators, as custom operators -------------------------------
+
+class PythonOp:
+    """Deprecated base of :class:`NumpyOp` and :class:`NDArrayOp` (use
+    :class:`CustomOp`): one object is both the description and the
+    computation; ``get_symbol(*inputs)`` makes its graph node."""
+
+    _ref_holder: list = []
+
+    def __init__(self, need_top_grad: bool = True):
+        self.info_ = None
+        self.need_top_grad_ = need_top_grad
+        warnings.warn("PythonOp has been deprecated. Please use CustomOp", DeprecationWarning, stacklevel=2)
+
+    def __call__(self, *args, **kwargs):
+        return self.get_symbol(*args, **kwargs)
+
+    def get_symbol(self, *args, **kwargs):
+        """A Symbol applying this operator to the symbols `args`."""
+        from gluonx import symbol as _symbol      # same floor; import on use (symbol imports no operator)
+        op_type = "_python_op%d" % len(PythonOp._ref_holder)
+        PythonOp._ref_holder.append(self)
+        _custom.register_prop(op_type, _legacy_prop(self))
+        return _symbol.Custom(*args, op_type=op_type, **kwargs)
+
+    def forward(self, in_data: Sequence, out_data: Sequence) -> None:
+        """Writes out_data from in_data (default: a copy of the first input)."""
+        out_data[0][:] = in_data[0]
+
+    def backward(self, out_grad: Sequence, in_data: Sequence, out_data: Sequence, in_grad: Sequence) -> None:
+        """Writes in_grad (default: ones, as in MXNet)."""
+        in_grad[0][:] = 1.0
+
+    def infer_shape(self, in_shape: list):
+        """(input shapes, output shapes)."""
+        return in_shape, [in_shape[0]]
+
+    def list_outputs(self) -> list:
+        return ["output"]
+
+    def list_arguments(self) -> list:
+        return ["data"]
+
+    def need_top_grad(self) -> bool:
+        return self.need_top_grad_
+
+
+class NumpyOp(PythonOp):
+    """Deprecated: a :class:`PythonOp` whose forward and backward get NumPy
+    arrays (written in place)."""
+
+    def __init__(self, need_top_grad: bool = True):
+        super().__init__(need_top_grad)
+
+
+class NDArrayOp(PythonOp):
+    """Deprecated: a :class:`PythonOp` whose forward and backward get NDArrays."""
+
+    def __init__(self, need_top_grad: bool = True):
+        super().__init__(need_top_grad)
+
+    def declare_backward_dependency(self, out_grad: list, in_data: list, out_data: list) -> list:
+        deps = list(out_grad) if self.need_top_grad() else []
+        return deps + list(in_data) + list(out_data)
+
+
+class _LegacyOp(CustomOp):
+    """Runs a PythonOp's forward/backward (on NumPy copies for a NumpyOp)."""
+
+    def __init__(self, pyop: PythonOp):
+        super().__init__()
+        self.pyop = pyop
+        self.numpy = not isinstance(pyop, NDArrayOp)
+
+    def _run(self, method, read: list, write: list, reqs: list) -> None:
+        if not self.numpy:
+            method(*read, write)
+            return
+        bufs = [w.asnumpy() for w in write]
+        method(*[[x.asnumpy() for x in group] for group in read], bufs)
+        for dst, req, src in zip(write, reqs, bufs):
+            self.assign(dst, req, src)
+
+    def forward(self, is_train, req, in_data, out_data, aux):
+        self._run(self.pyop.forward, [in_data], out_data, req)
+
+    def backward(self, req, out_grad, in_data, out_data, in_grad, aux):
+        self._run(self.pyop.backward, [out_grad, in_data, out_data], in_grad, req)
+
+
+def _legacy_prop(pyop: PythonOp) -> type:
+    class _LegacyProp(CustomOpProp):
+        def __init__(self):
+            super().__init__(need_top_grad=pyop.need_top_grad())
+
+        def list_arguments(self):
+            return pyop.list_arguments()
+
+        def list_outputs(self):
+            return pyop.list_outputs()
+
+        def infer_shape(self, in_shape):
+            got = pyop.infer_shape(in_shape)
+            return got[0], got[1], []
+
+        def declare_backward_dependency(self, out_grad, in_data, out_data):
+            if isinstance(pyop, NDArrayOp):
+                return pyop.declare_backward_dependency(out_grad, in_data, out_data)
+            return super().declare_backward_dependency(out_grad, in_data, out_data)
+
+        def create_operator(self, ctx, in_shapes, in_dtypes):
+            return _LegacyOp(pyop)
+    _LegacyProp.__name__ = type(pyop).__name__ + "Prop"
+    return _LegacyProp
