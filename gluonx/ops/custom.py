@@ -264,8 +264,13 @@ def _custom_infer(a, shapes, dtypes):
                               % (op_type, n_in + n_aux, ", ".join(s.args + s.auxs), len(shapes)))
     unknown = any(x is None for x in shapes)
     in_shape = [list(x) if x is not None else [] for x in shapes[:n_in]]
-    ret = _call(prop.infer_shape, "%s.infer_shape (custom op %r)" % (type(prop).__name__, op_type),
-                [list(x) for x in in_shape])
+    try:
+        ret = _call(prop.infer_shape, "%s.infer_shape (custom op %r)" % (type(prop).__name__, op_type),
+                    [list(x) for x in in_shape])
+    except Exception:
+        if unknown:            # a prop that cannot work with [] yet: graph inference tries again later
+            raise ShapeUnknown() from None
+        raise
     given = (s.args, s.outs, s.auxs, "input shapes %s" % in_shape)
     ishape, oshape, ashape = _split_result(ret, "infer_shape", op_type, (n_in, n_out, n_aux), given)
     for i, (names, got) in enumerate(((s.args, ishape), (s.auxs, ashape))):
