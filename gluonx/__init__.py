@@ -47,6 +47,7 @@ from gluonx import gluon  # noqa: E402,F401
 from gluonx import metric  # noqa: E402,F401
 from gluonx import optimizer, lr_scheduler, initializer  # noqa: E402,F401
 from gluonx import profiler  # noqa: E402,F401
+from gluonx import operator  # noqa: E402,F401
 from gluonx import initializer as init  # noqa: E402,F401
 
 from gluonx import util, runtime, engine  # noqa: E402,F401

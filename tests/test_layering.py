@@ -58,7 +58,7 @@ def _floor(mod):
     top = parts[1] if len(parts) > 1 else ""
     return {"_core": 0, "base": 0, "context": 0, "_backends": 0, "_fileio": 0, "ops": 1, "_fused": 1, "ndarray": 2,
             "autograd": 2, "random": 3, "name": 3, "attribute": 3, "symbol": 3, "initializer": 3,
-            "optimizer": 3, "lr_scheduler": 3, "metric": 3, "visualization": 4, "test_utils": 4,
+            "optimizer": 3, "lr_scheduler": 3, "metric": 3, "operator": 3, "visualization": 4, "test_utils": 4,
             "gluon": 5}.get(top)
 
 

@@ -6,7 +6,7 @@ and the NDArray methods from the registry.
 """
 from gluonx.ops import registry  # noqa: F401
 from gluonx.ops import (creation, elemwise, reduce, shape, indexing, sort, linalg, random,  # noqa: F401
-                        nn_basic, nn_norm, nn_resample, nn_conv, nn_softmax, optimizer_ops, nn_ctc)
+                        nn_basic, nn_norm, nn_resample, nn_conv, nn_softmax, optimizer_ops, nn_ctc, custom)
 # gradient rules: each family's <family>_grad module attaches them to its OpDefs
 from gluonx.ops import (gradutil, shape_grad, elemwise_grad, reduce_grad,  # noqa: F401
                         nn_basic_grad, nn_norm_grad, nn_resample_grad, nn_conv_grad, nn_softmax_grad,

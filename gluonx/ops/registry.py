@@ -208,6 +208,13 @@ class Attr:
 class OpDef:
     """The single definition of an operator (see the module docstring)."""
 
+    # symbol creation binds keyword inputs by the names input_names(attrs) gives
+    # (Custom, whose inputs its Python prop names); variadic ops otherwise take them in order
+    inputs_by_name = False
+    # False for an operator whose compute runs Python code on the values (Custom):
+    # a compiled graph cannot replay it, so graphs holding it run operator by operator
+    replayable = True
+
     def __init__(self, name: str, compute: Callable, *, inputs: tuple = ("data",),
                  attrs: tuple = (), infer: Optional[Callable] = None, grad: Optional[Callable] = None,
                  aliases: tuple = (), method: Optional[str | tuple] = None, doc: str = "",
@@ -279,6 +286,18 @@ class OpDef:
         if self._input_names is not None:
             return tuple(self._input_names(attrs))
         return self.inputs
+
+    def aux_names(self, attrs: dict) -> tuple:
+        """Names of the inputs that are auxiliary states, for these attributes."""
+        return self.aux
+
+    def inferable_inputs(self, attrs: dict) -> frozenset:
+        """Inputs whose shape the rule can fill in from the others."""
+        return frozenset(self.infers_inputs)
+
+    def has_attr(self, name: str) -> bool:
+        """Whether `name` is an attribute of this operator (graph files, traces)."""
+        return name in self._attr_by_name
 
     def output_count(self, attrs: dict) -> int:
         n = self.num_outputs

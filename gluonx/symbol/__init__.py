@@ -58,8 +58,11 @@ def _make_function(op, public_name: str):
     import inspect
     sig = op.signature()
     params = [p for p in sig.parameters.values() if p.name not in ("out", "name")]
+    extra = [p for p in params if p.kind == p.VAR_KEYWORD]      # **kwargs stays last (Custom)
+    params = [p for p in params if p.kind != p.VAR_KEYWORD]
     params.append(inspect.Parameter("name", inspect.Parameter.KEYWORD_ONLY, default=None))
     params.append(inspect.Parameter("attr", inspect.Parameter.KEYWORD_ONLY, default=None))
+    params += extra
     fn.__name__ = public_name
     fn.__qualname__ = public_name
     fn.__doc__ = op.docstring().replace("NDArray", "Symbol")

@@ -56,6 +56,32 @@ def interpret(order: list, heads: list, env: dict) -> list:
     return [vals[id(n)][i] for n, i in heads]
 
 
+class _EagerState:
+    """What the backward of a forward run operator by operator needs: the
+    recorded outputs and the stand-ins of the inputs."""
+
+    def __init__(self, vars_: list, outs: list, mask: tuple):
+        self.vars = vars_
+        self.outs = outs
+        self.mask = mask
+
+    def backward(self, head_grads: list, keep: bool) -> list:
+        if self.outs is None:
+            raise MXNetError("graph: its saved values were released by an earlier backward; pass "
+                             "retain_graph=True to the first backward to run it twice")
+        pairs = [(o, g) for o, g in zip(self.outs, head_grads) if o._ag is not None]
+        wrt = [v for v, m in zip(self.vars, self.mask) if m]
+        if pairs:
+            got = _c.run_backward([o for o, _ in pairs], [g if g is None else _c.contiguous(g) for _, g in pairs],
+                                  keep, False, wrt)
+        else:
+            got = [_c.full(v.shape, 0, v.dtype, v.context) for v in wrt]
+        if not keep:
+            self.outs = None
+        it = iter(got)
+        return [next(it) if m else None for m in self.mask]
+
+
 class ResultSpec:
     """Address, shape, strides and dtype of a dry run's result array."""
 
@@ -95,7 +121,11 @@ class CachedGraph:
         self.static_shape = static_shape
         self.fuse = fuse
         self._plans = {}
-        self.fallback_reason = None
+        # an operator that runs Python code on every call (Custom) rules out a compiled replay
+        python_op = next((n for n in self.order if n.op is not None and not n.op.replayable), None)
+        self._python_op = None if python_op is None else "operator %s (%s) runs Python code on every call" % (
+            python_op.name, python_op.op.name)
+        self.fallback_reason = self._python_op
         self.launch_times = None    # set to a list to collect (op name, seconds) of each launch
 
     # ---- compile ------------------------------------------------------------------
@@ -146,6 +176,8 @@ class CachedGraph:
         return _c.astype(arr, arr.dtype)
 
     def compile(self, arrays, train: bool, grads: Optional[tuple]):
+        if self._python_op is not None:
+            return False
         key = self._signature(arrays, train, grads)
         compiled = self._plans.get(key)
         if compiled is None:
@@ -205,12 +237,30 @@ class CachedGraph:
         arrays = [_c.contiguous(a) for a in arrays]
         compiled = self.compile(arrays, train, grads if any(grads) else None)
         if compiled is False:
-            raise MXNetError("Executor: this graph cannot be compiled (%s)" % self.fallback_reason)
+            return self._eager_parts(arrays, train, grads)
         return self._forward(compiled, arrays)
+
+    def _eager_parts(self, arrays: list, train: bool, grads: tuple):
+        """forward_backward_parts of a graph that runs operator by operator:
+        the forward is recorded on the tape, from stand-ins of the inputs
+        (sharing their memory, so auxiliary states still update)."""
+        vars_ = [a.detach() for a in arrays]
+        for v, m in zip(vars_, grads):
+            if m:
+                _c.mark_variable(v, None, "write")
+        state = _c.get_state()
+        try:
+            _c.set_state(1, 1 if train else 0, 1)
+            outs = interpret(self.order, self.heads, {id(n): v for n, v in zip(self.inputs, vars_)})
+        finally:
+            _c.set_state(*state)
+        return [o.detach() for o in outs], _EagerState(vars_, outs, grads)
 
     def run_backward(self, state, head_grads: list, keep: bool = False, into: Optional[list] = None) -> list:
         """Runs the backward part; `into` may give, per input, an array to write
         that input's gradient into (a parameter's .grad buffer)."""
+        if isinstance(state, _EagerState):
+            return state.backward(head_grads, keep)
         compiled, arena, ext, results, outs, program = state
         plan = compiled.plan
         if program is None or (arena is None and plan.arena_bytes):

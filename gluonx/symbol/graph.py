@@ -68,9 +68,12 @@ class Node:
 
     def aux_inputs(self) -> tuple:
         """Indices of the inputs that are auxiliary states (BatchNorm's moving statistics)."""
-        if self.op is None or not self.op.aux:
+        if self.op is None:
             return ()
-        return tuple(i for i, n in enumerate(self.input_names()) if n in self.op.aux)
+        aux = self.op.aux_names(self.params)
+        if not aux:
+            return ()
+        return tuple(i for i, n in enumerate(self.input_names()) if n in aux)
 
     def __repr__(self) -> str:
         return "<Node %s %s>" % (self.op.name if self.op is not None else "variable", self.name)

@@ -114,7 +114,7 @@ class Inference:
             if len(slots) != len(keys) or any(k is None for k in slots):
                 keys = [keys[k] if k is not None else None for k in slots]   # the op's full input list
             names = node.op.inputs if not node.op.variadic else node.input_names()
-            inferable = set(node.op.infers_inputs)
+            inferable = node.op.inferable_inputs(node.params)
             # a partly known input the rule cannot infer itself (a weight it can: it is left
             # unknown to the rule, and what the rule says is checked against the known dims)
             if with_shapes and node.op.infer is not None and any(

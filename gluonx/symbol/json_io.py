@@ -214,7 +214,7 @@ def from_json(text: str, where: str = "load_json") -> list:
 def _parse_params(node: Node, where: str) -> None:
     op = node.op
     params = {k: v for k, v in node.attrs.items() if not (k.startswith("__") and k.endswith("__"))}
-    unknown = [k for k in params if k not in op._attr_by_name]
+    unknown = [k for k in params if not op.has_attr(k)]
     if unknown:
         warnings.warn("%s: node %s (%s) has attributes gluonx ignores: %s"
                       % (where, node.name, op.name, ", ".join(sorted(unknown))))
@@ -244,7 +244,7 @@ def _upgrade_legacy(nodes: list, where: str) -> None:
             continue
         try:
             names = node.op.input_names(node.op.parse_attrs(
-                {k: v for k, v in node.attrs.items() if k in node.op._attr_by_name}, strict=False))
+                {k: v for k, v in node.attrs.items() if node.op.has_attr(k)}, strict=False))
         except _PARSE_ERRORS as e:
             _fail(where, "node %s (%s): %s" % (node.name, node.op.name, e))
         for key in list(node.attrs):

@@ -461,7 +461,8 @@ def create(fname: str, args=(), kwargs: Optional[dict] = None, name: Optional[st
     kwargs = dict(kwargs or {})
     sym_kwargs = {k: kwargs.pop(k) for k in list(kwargs) if isinstance(kwargs[k], Symbol)}
     explicit = {}
-    if op.variadic:
+    by_order = op.variadic and not op.inputs_by_name
+    if by_order:
         syms = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) else list(args)
         inputs, params = op.bind((), dict(kwargs), explicit)
         inputs = syms + list(sym_kwargs.values())
@@ -480,11 +481,11 @@ def create(fname: str, args=(), kwargs: Optional[dict] = None, name: Optional[st
                              % (k, ", ".join(a.name for a in op.attrs)))
     attrs.update(user)
     node = Node(op, node_name, attrs, params, [])
-    if op.variadic:
+    if by_order:
         node.inputs = [_single(s, op.name) for s in inputs]
     else:
         present = op.input_names(params)
-        for in_name, x in zip(op.inputs, inputs):
+        for in_name, x in zip(present if op.inputs_by_name else op.inputs, inputs):
             if in_name not in present:
                 if isinstance(x, Symbol):
                     raise MXNetValueError("Operator %s: input %s is given but the attributes leave it out "

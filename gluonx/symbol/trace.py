@@ -65,7 +65,7 @@ def make_node(opname: str, inputs: tuple, outputs: tuple, attrs, resolve: Callab
                          "a Python autograd.Function ...)" % opname) from None
     params = dict(op._defaults)
     if isinstance(attrs, dict):
-        params.update({k: v for k, v in attrs.items() if k in op._attr_by_name})
+        params.update({k: v for k, v in attrs.items() if op.has_attr(k)})
     explicit = {k: v for k, v in params.items() if v != op._defaults.get(k)}
     return Node(op, name, {k: repr(v) if isinstance(v, float) else str(v) for k, v in explicit.items()}, params,
                 [resolve(i, x) for i, x in enumerate(inputs) if x is not None])
