@@ -161,7 +161,7 @@ class BaseModule(object):
                 break
             self.prepare(eval_batch, sparse_row_id_fn=sparse_row_id_fn)
             self.forward(eval_batch, is_train=False)
-            pad = eval_batch.pad or 0
+            pad = getattr(eval_batch, "pad", None) or 0
             outputs = [out[0:out.shape[0] - pad] for out in self.get_outputs()]
             yield outputs, nbatch, eval_batch
 
@@ -190,7 +190,7 @@ class BaseModule(object):
                 break
             self.prepare(eval_batch, sparse_row_id_fn=sparse_row_id_fn)
             self.forward(eval_batch, is_train=False)
-            pad = eval_batch.pad or 0
+            pad = getattr(eval_batch, "pad", None) or 0
             output_list.append([out[0:out.shape[0] - pad].copy() for out in self.get_outputs()])
         if not output_list:
             return output_list

@@ -318,10 +318,11 @@ class DataParallelExecutorGroup(object):
         """Loads the batch into the executors and runs them."""
         data_names = [n for n in self.data_names if n in self.arg_names]
         self._load(list(data_batch.data), self.data_arrays, self.data_layouts, "data", data_names)
-        if self.label_arrays is not None and data_batch.label:
+        label = getattr(data_batch, "label", None)  # a user's namedtuple batch may have data only
+        if self.label_arrays is not None and label:
             names = [n for n in self.label_names if n in self.arg_names]
             axes = [a for n, a in zip(self.label_names, self.label_layouts) if n in self.arg_names]
-            labels = [lab for n, lab in zip(self.label_names, data_batch.label) if n in self.arg_names]
+            labels = [lab for n, lab in zip(self.label_names, label) if n in self.arg_names]
             self._load(labels, self.label_arrays, axes, "label", names)
         if is_train is None:
             is_train = self.for_training
@@ -336,6 +337,8 @@ class DataParallelExecutorGroup(object):
         if isinstance(out_grads, NDArray):
             out_grads = [out_grads]
         out_grads = list(out_grads or [])
+        if all(r == "null" for r in self.grad_req.values()):
+            return  # nothing to differentiate (a graph without parameters): MXNet's backward is a no-op
         for i, (e, islice) in enumerate(zip(self.execs, self.slices)):
             heads = []
             for g, axis in zip(out_grads, self.output_layouts):

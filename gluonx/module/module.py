@@ -50,6 +50,32 @@ def _kvstore_reduces(kvstore, num_device: int) -> bool:
     return True
 
 
+class _LocalStore(object):
+    """What MXNet's 'local'/'device' KVStore does for a Module on several
+    contexts: gradients summed over the contexts, one optimizer step per
+    parameter (states keyed by parameter name, as in MXNet's store), the
+    result copied to every context."""
+
+    type = "local"
+
+    def __init__(self, optimizer):
+        self._updater = opt.get_updater(optimizer)
+
+    def pushpull(self, name: str, grads: list, out: list, priority: int = 0) -> None:
+        total = grads[0].copy()
+        for g in grads[1:]:
+            total += g.as_in_context(total.context)
+        self._updater(name, total, out[0])
+        for w in out[1:]:
+            out[0].copyto(w)
+
+    def save_optimizer_states(self, fname: str, dump_optimizer: bool = False) -> None:
+        write_atomic(fname, self._updater.get_states(dump_optimizer), "Module.save_optimizer_states")
+
+    def load_optimizer_states(self, fname: str) -> None:
+        self._updater.set_states(read_regular(os.fspath(fname), "Module.load_optimizer_states"))
+
+
 class Module(BaseModule):
     """A module over `symbol`: `data_names` and `label_names` are the
     arguments fed from batches, `state_names` ones set with set_states,
@@ -137,12 +163,18 @@ class Module(BaseModule):
     def save_optimizer_states(self, fname: str) -> None:
         """Writes the optimizer's states (gluonx's pickle-free format)."""
         _require(self.optimizer_initialized, "save_optimizer_states: call init_optimizer() first")
-        write_atomic(fname, self._updater.get_states(), "Module.save_optimizer_states")
+        if self._update_on_kvstore:
+            self._kvstore.save_optimizer_states(fname)
+        else:
+            write_atomic(fname, self._updater.get_states(), "Module.save_optimizer_states")
 
     def load_optimizer_states(self, fname: str) -> None:
         """Restores states written by save_optimizer_states."""
         _require(self.optimizer_initialized, "load_optimizer_states: call init_optimizer() first")
-        self._updater.set_states(read_regular(os.fspath(fname), "Module.load_optimizer_states"))
+        if self._update_on_kvstore:
+            self._kvstore.load_optimizer_states(fname)
+        else:
+            self._updater.set_states(read_regular(os.fspath(fname), "Module.load_optimizer_states"))
 
     def _reset_bind(self) -> None:
         self.binded = False
@@ -317,11 +349,17 @@ class Module(BaseModule):
             self._sync_params_from_devices()
         num_device = len(self._context)
         self._reduce_grads = _kvstore_reduces(kvstore, num_device)
+        # as MXNet: with a store, the update runs once in it (unless MXNET_UPDATE_ON_KVSTORE=0)
+        on_store = self._reduce_grads and isinstance(kvstore, str) and \
+            bool(int(os.getenv("MXNET_UPDATE_ON_KVSTORE", "1")))
         batch_size = self._exec_group.batch_size
         rescale_grad = 1.0 / batch_size
         idx2name = {}
-        for k in range(num_device):
-            idx2name.update({i * num_device + k: n for i, n in enumerate(self._exec_group.param_names)})
+        if on_store:
+            idx2name.update(enumerate(self._exec_group.param_names))
+        else:
+            for k in range(num_device):
+                idx2name.update({i * num_device + k: n for i, n in enumerate(self._exec_group.param_names)})
         if isinstance(optimizer, str):
             optimizer_params = dict(optimizer_params)
             if "rescale_grad" not in optimizer_params:
@@ -339,8 +377,12 @@ class Module(BaseModule):
                 optimizer.idx2name = idx2name.copy()
         self._optimizer = optimizer
         self._kvstore = kvstore if not isinstance(kvstore, str) else None
-        self._update_on_kvstore = False
-        self._updater = opt.get_updater(optimizer)
+        self._update_on_kvstore = on_store
+        self._updater = None
+        if on_store:
+            self._kvstore = _LocalStore(optimizer)
+        else:
+            self._updater = opt.get_updater(optimizer)
         self.optimizer_initialized = True
         if self._preload_opt_states is not None:
             self.load_optimizer_states(self._preload_opt_states)
@@ -375,7 +417,7 @@ class Module(BaseModule):
                 new_dshape = [DataDesc(d.name, shape, d.dtype, d.layout) for d, shape in zip(self._data_shapes, new)]
             if getattr(data_batch, "provide_label", None):
                 new_lshape = data_batch.provide_label
-            elif data_batch.label and self._label_shapes is not None:
+            elif getattr(data_batch, "label", None) and self._label_shapes is not None:
                 new_lshape = [DataDesc(d.name, tuple(lab.shape), d.dtype, d.layout)
                               for d, lab in zip(self._label_shapes, data_batch.label)]
             else:
@@ -399,6 +441,9 @@ class Module(BaseModule):
         updates = [[] for _ in range(num_device)]
         for i, (weights, grads) in enumerate(zip(group.param_arrays, group.grad_arrays or [])):
             if grads[0] is None:
+                continue
+            if self._update_on_kvstore:
+                self._kvstore.pushpull(group.param_names[i], grads, out=weights, priority=-i)
                 continue
             if self._reduce_grads:
                 self._allreduce(group.param_names[i], grads, priority=-i)
