@@ -7,6 +7,7 @@
 """
 from gluonx.io.io import (DataDesc, DataBatch, DataIter, ResizeIter, PrefetchingIter, NDArrayIter,
                           MXDataIter)
+from gluonx.io.csv_iter import CSVIter
 from gluonx.io import io, utils  # noqa: F401
 
-__all__ = ["DataDesc", "DataBatch", "DataIter", "ResizeIter", "PrefetchingIter", "NDArrayIter", "MXDataIter"]
+__all__ = ["DataDesc", "DataBatch", "DataIter", "ResizeIter", "PrefetchingIter", "NDArrayIter", "MXDataIter", "CSVIter"]

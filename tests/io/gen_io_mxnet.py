@@ -5,7 +5,7 @@
 Each case builds an NDArrayIter from arrays made of ``np.arange`` (so the
 test rebuilds the same inputs from the case's spec), runs three epochs
 (reset between them) and records every batch's data, labels and pad, and
-the iterator's provide_data/provide_label.  Shuffled cases seed NumPy first:
+the iterator's provide_data/provide_label; then CSVIter's batches.  Shuffled cases seed NumPy first:
 NDArrayIter shuffles with numpy.random, so the same seed gives the same order.
 """
 import json
@@ -66,5 +66,19 @@ out = {"ndarray_iter": [run(c) for c in CASES]}
 r = mx.io.ResizeIter(mx.io.NDArrayIter(np.arange(10), batch_size=3), 5)
 out["resize"] = [[b.data[0].asnumpy().tolist(), b.pad] for b in r]
 out["databatch_str"] = str(mx.io.DataBatch(data=[mx.nd.ones((2, 3)), mx.nd.ones((7, 8))], label=[mx.nd.ones((4, 5))]))
+# CSVIter: 10 rows of 2 values, labels 0..9, batches of 4, three epochs (round_batch both ways)
+import tempfile  # noqa: E402
+tmp = tempfile.mkdtemp()
+np.savetxt(os.path.join(tmp, "d.csv"), np.arange(20).reshape(10, 2), delimiter=",", fmt="%d")
+np.savetxt(os.path.join(tmp, "l.csv"), np.arange(10), delimiter=",", fmt="%d")
+out["csv"] = {}
+for rb in (True, False):
+    it = mx.io.CSVIter(data_csv=os.path.join(tmp, "d.csv"), data_shape=(2,), label_csv=os.path.join(tmp, "l.csv"),
+                       batch_size=4, round_batch=rb)
+    epochs = []
+    for _ in range(3):
+        epochs.append([[b.data[0].asnumpy().tolist(), b.label[0].asnumpy().tolist(), b.pad] for b in it])
+        it.reset()
+    out["csv"][str(rb)] = epochs
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "io_mxnet.json"), "w") as f:
     json.dump(out, f, separators=(",", ":"))

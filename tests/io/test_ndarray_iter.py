@@ -172,3 +172,32 @@ def test_base_data_iter_protocol():
 def test_mxdataiter_refuses():
     with pytest.raises(NotImplementedError, match="C\\+\\+ data iterators"):
         mx.io.MXDataIter(None)
+
+
+@pytest.mark.parametrize("round_batch", [True, False])
+def test_csv_iter_matches_mxnet(tmp_path, round_batch):
+    np.savetxt(str(tmp_path / "d.csv"), np.arange(20).reshape(10, 2), delimiter=",", fmt="%d")
+    np.savetxt(str(tmp_path / "l.csv"), np.arange(10), delimiter=",", fmt="%d")
+    it = mx.io.CSVIter(data_csv=str(tmp_path / "d.csv"), data_shape=(2,), label_csv=str(tmp_path / "l.csv"),
+                       batch_size=4, round_batch=round_batch)
+    assert [(d.name, d.shape) for d in it.provide_data + it.provide_label] == [("data", (4, 2)),
+                                                                              ("softmax_label", (4,))]
+    for want in REF["csv"][str(round_batch)]:
+        got = [[b.data[0].asnumpy().tolist(), b.label[0].asnumpy().tolist(), b.pad] for b in it]
+        assert got == want
+        it.reset()
+
+
+def test_csv_iter_dtypes_shapes_and_errors(tmp_path):
+    path = str(tmp_path / "d.csv")
+    with open(path, "w") as f:
+        f.write("\n".join(",".join(["200000001"] * 4) for _ in range(3)) + "\n")
+    it = mx.io.CSVIter(data_csv=path, data_shape=(2, 2), batch_size=3, dtype="int32")
+    b = it.next()
+    assert b.data[0].dtype == np.int32 and b.data[0].shape == (3, 2, 2)
+    assert (b.data[0].asnumpy() == 200000001).all()
+    assert (it.getlabel().asnumpy() == 0).all() and it.getlabel().shape == (3,)
+    with pytest.raises(ValueError, match="4 values per line; data_shape \\(3,\\) needs 3"):
+        mx.io.CSVIter(data_csv=path, data_shape=(3,), batch_size=2)
+    with pytest.raises(FileNotFoundError):
+        mx.io.CSVIter(data_csv=str(tmp_path / "none.csv"), data_shape=(3,), batch_size=2)
