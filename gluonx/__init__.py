@@ -49,6 +49,8 @@ from gluonx import optimizer, lr_scheduler, initializer  # noqa: E402,F401
 from gluonx import profiler  # noqa: E402,F401
 from gluonx import operator  # noqa: E402,F401
 from gluonx import initializer as init  # noqa: E402,F401
+from gluonx import io, model, callback, module  # noqa: E402,F401
+from gluonx import module as mod  # noqa: E402,F401
 
 from gluonx import util, runtime, engine  # noqa: E402,F401
 from gluonx.util import (is_np_shape, set_np_shape, np_shape, use_np_shape,  # noqa: E402,F401

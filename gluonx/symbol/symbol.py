@@ -459,6 +459,12 @@ def create(fname: str, args=(), kwargs: Optional[dict] = None, name: Optional[st
     variables named ``<node name>_<input name>``."""
     op = get_op(fname)
     kwargs = dict(kwargs or {})
+    # MXNet reads keywords such as lr_mult=0 or __layout__='TNC' as node attributes
+    # (lr_mult -> __lr_mult__), which the node's own variables inherit
+    extra = {("__%s__" % k if k in HIDDEN_KEYS else k): str(kwargs.pop(k)) for k in list(kwargs)
+             if k in HIDDEN_KEYS or (k.startswith("__") and k.endswith("__"))}
+    if extra:
+        attr = dict(attr or {}, **extra)
     sym_kwargs = {k: kwargs.pop(k) for k in list(kwargs) if isinstance(kwargs[k], Symbol)}
     explicit = {}
     by_order = op.variadic and not op.inputs_by_name
