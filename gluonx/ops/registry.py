@@ -193,9 +193,11 @@ class Attr:
                 return got
         if value is None and self.kind not in ("bool",) and (self.default is None):
             return None
-        if value is None and self.kind == "shape" and self.default is REQUIRED:
+        if value is None and self.kind == "shape":
             # a required shape given as None would reach the rule as None (a bare TypeError there)
-            raise MXNetTypeError("Operator %s: attribute %s is required, got None" % (opname, self.name))
+            if self.default is REQUIRED:
+                raise MXNetTypeError("Operator %s: attribute %s is required, got None" % (opname, self.name))
+            return self.default
         v = self._parse(value, opname, self.name)
         if self.choices is not None and v not in self.choices:
             raise MXNetValueError("Operator %s: attribute %s=%r is not one of %s"
