@@ -97,10 +97,11 @@ def from_dlpack(dlpack) -> NDArray:
     return _c.from_dlpack(dlpack)
 
 
-def from_numpy(ndarray: np.ndarray, zero_copy: bool = True) -> NDArray:
+def from_numpy(ndarray: np.ndarray, zero_copy: bool = True, array_cls=NDArray) -> NDArray:
     """An NDArray backed by a NumPy array.  With `zero_copy` (MXNet's default)
     they share memory and the NumPy array is made read-only, as MXNet does;
     it must be C-contiguous.  Without it the data is copied, keeping its dtype.
+    `array_cls` is MXNet's choice of result class; gluonx has NDArray only.
 
     >>> a = np.arange(3.0)
     >>> mx.nd.from_numpy(a).asnumpy()
@@ -108,6 +109,9 @@ def from_numpy(ndarray: np.ndarray, zero_copy: bool = True) -> NDArray:
     """
     if not isinstance(ndarray, np.ndarray):
         raise MXNetTypeError("from_numpy: expected a numpy.ndarray, got %s" % type(ndarray).__name__)
+    if array_cls is not NDArray:
+        raise MXNetTypeError("from_numpy: array_cls must be NDArray (the only array class of gluonx), got %r"
+                             % (array_cls,))
     if not zero_copy:
         return array(ndarray, dtype=ndarray.dtype)
     if not ndarray.flags["C_CONTIGUOUS"]:
