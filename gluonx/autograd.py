@@ -25,7 +25,7 @@ from gluonx.base import MXNetError, MXNetTypeError, MXNetValueError, MXNetNotImp
 
 __all__ = ["record", "pause", "no_grad", "train_mode", "predict_mode", "is_recording", "is_training",
            "set_recording", "set_training", "mark_variables", "backward", "grad", "Function",
-           "get_symbol"]
+           "get_symbol", "NDArray"]   # NDArray: MXNet's module has no __all__, and `from mxnet.autograd import *` gives it
 
 
 class _StateScope:

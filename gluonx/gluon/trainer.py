@@ -101,13 +101,19 @@ class Trainer:
             self._optimizer = opt.create(optimizer, param_dict=param_dict, **optimizer_params)
         else:
             raise MXNetTypeError("optimizer must be a name or an Optimizer, got %s" % type(optimizer).__name__)
-        self._updaters = {}
+        self._ctx_updaters = {}
 
     def _updater(self, ctx):
-        u = self._updaters.get(ctx)
+        u = self._ctx_updaters.get(ctx)
         if u is None:
-            u = self._updaters[ctx] = opt.get_updater(self._optimizer)
+            u = self._ctx_updaters[ctx] = opt.get_updater(self._optimizer)
         return u
+
+    @property
+    def _updaters(self) -> list:
+        """One updater per device of the parameters, in their order (MXNet's list)."""
+        ctxs = self._params[0].list_ctx() if self._params else []
+        return [self._updater(c) for c in ctxs]
 
     # ---- the kvstore (MXNet's attribute names: _kvstore, _update_on_kvstore, _kv_initialized)
     def _reset_kvstore(self) -> None:
@@ -254,7 +260,7 @@ class Trainer:
         optimizer = loaded[0][1].optimizer
         for ctx, u in loaded:   # one optimizer shared by every device, as before
             u.optimizer = optimizer
-            self._updaters[ctx] = u
+            self._ctx_updaters[ctx] = u
         self._optimizer = optimizer
         self._optimizer.param_dict = {i: p for i, p in enumerate(self._params)}
         self._scale = self._optimizer.rescale_grad if self._optimizer.rescale_grad else self._scale

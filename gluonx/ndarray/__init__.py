@@ -34,7 +34,10 @@ def _populate() -> None:
     methods = _registry_populate(globals(), _make_function)
     # MXNet's own NDArray methods where they differ from the operator's function
     methods.update(broadcast_to=_utils.broadcast_to_method, to_dlpack_for_read=_utils.to_dlpack_for_read_method,
-                   to_dlpack_for_write=_utils.to_dlpack_for_write_method)
+                   to_dlpack_for_write=_utils.to_dlpack_for_write_method, flatten=_utils.flatten_method,
+                   squeeze=_utils.squeeze_method, expand_dims=_utils.expand_dims_method,
+                   tostype=_utils.tostype_method, as_nd_ndarray=_utils.as_nd_ndarray_method,
+                   argmax_channel=globals()["argmax_channel"], reshape_like=globals()["reshape_like"])
     _install_methods(methods)
 
 

@@ -5,7 +5,7 @@ import numpy as np
 
 from gluonx._core import ndarray as _c
 from gluonx._core.ndarray import NDArray
-from gluonx.base import MXNetTypeError, MXNetValueError
+from gluonx.base import MXNetNotImplementedError, MXNetTypeError, MXNetValueError
 from gluonx.ops.registry import F
 
 __all__ = ["array", "waitall", "concatenate", "to_dlpack_for_read", "to_dlpack_for_write", "onehot_encode",
@@ -117,6 +117,12 @@ def from_numpy(ndarray: np.ndarray, zero_copy: bool = True, array_cls=NDArray) -
     if not ndarray.flags["C_CONTIGUOUS"]:
         raise MXNetValueError("from_numpy: only C-contiguous arrays can be shared (zero_copy=True); got "
                               "an array of shape %s with strides %s" % (ndarray.shape, ndarray.strides))
+    if not ndarray.flags["WRITEABLE"]:
+        try:   # read-only because an earlier from_numpy made it so: share it again, as MXNet does
+            ndarray.flags["WRITEABLE"] = True
+        except ValueError:
+            raise MXNetValueError("from_numpy: the array is read-only (its memory belongs to another, "
+                                  "read-only object); pass zero_copy=False to copy it") from None
     out = _c.from_dlpack(ndarray)
     ndarray.flags["WRITEABLE"] = False
     return out
@@ -151,3 +157,45 @@ def to_dlpack_for_read_method(self: NDArray):
 def to_dlpack_for_write_method(self: NDArray):
     """``NDArray.to_dlpack_for_write()``: a DLPack capsule viewing the array."""
     return self.__dlpack__()
+
+
+def _view_or_op(op: str, x: NDArray, inplace: bool, **kw) -> NDArray:
+    out = getattr(F, op)(x, **kw)
+    if not inplace:
+        return out
+    # MXNet's inplace=True: the same memory under the new shape (a view of a contiguous array)
+    return x.reshape(out.shape) if x.is_contiguous else out
+
+
+def flatten_method(self: NDArray, inplace: bool = False) -> NDArray:
+    """``NDArray.flatten(inplace=False)``: (N, ...) -> (N, prod(...)); with
+    `inplace` a view sharing this array's memory, as in MXNet.
+
+    >>> mx.nd.ones((2, 3, 4)).flatten().shape
+    (2, 12)
+    """
+    return _view_or_op("flatten", self, inplace)
+
+
+def squeeze_method(self: NDArray, axis=None, inplace: bool = False) -> NDArray:
+    """``NDArray.squeeze(axis=None, inplace=False)`` (`inplace`: a view)."""
+    return _view_or_op("squeeze", self, inplace, axis=axis)
+
+
+def expand_dims_method(self: NDArray, axis, inplace: bool = False) -> NDArray:
+    """``NDArray.expand_dims(axis, inplace=False)`` (`inplace`: a view)."""
+    return _view_or_op("expand_dims", self, inplace, axis=axis)
+
+
+def tostype_method(self: NDArray, stype: str) -> NDArray:
+    """``NDArray.tostype('default')``: a dense copy; sparse storage types are
+    not supported by gluonx."""
+    if stype != "default":
+        raise MXNetNotImplementedError("tostype(%r): gluonx arrays are dense; sparse storage ('row_sparse', "
+                                       "'csr') is not supported" % (stype,))
+    return self.copy()
+
+
+def as_nd_ndarray_method(self: NDArray) -> NDArray:
+    """``NDArray.as_nd_ndarray()``: this array (gluonx has one array class)."""
+    return self
