@@ -240,3 +240,59 @@ def test_from_numpy_shares_memory_and_freezes_the_source():
     assert y.dtype == np.int32
     with pytest.raises(MXNetError, match="C-contiguous"):
         nd.from_numpy(np.arange(6.0).reshape(2, 3).T)
+
+
+# ---- NDArray methods and small MXNet behaviours -------------------------------------------------------
+
+def test_inplace_methods_are_views():
+    t = (nd.arange(30) + 1).reshape((2, 3, 5))
+    copy, view = t.flatten(), t.flatten(inplace=True)
+    t[0] = -1
+    assert copy[0, 0].asscalar() == 1 and view[0, 0].asscalar() == -1 and view.shape == (2, 15)
+    d = nd.ones((1, 5, 1))
+    s = d.squeeze(axis=0, inplace=True)
+    e = d.expand_dims(axis=0, inplace=True)
+    d[0] = -1
+    assert s.shape == (5, 1) and e.shape == (1, 1, 5, 1) and s[0, 0].asscalar() == -1 and e.sum().asscalar() == -5
+
+
+def test_tostype_and_method_aliases():
+    x = nd.array([[1, 5], [7, 2]])
+    np.testing.assert_allclose(x.tostype("default").asnumpy(), x.asnumpy())
+    with pytest.raises(MXNetError, match="sparse") as e:
+        x.tostype("csr")
+    assert isinstance(e.value, NotImplementedError)
+    assert x.as_nd_ndarray() is x
+    np.testing.assert_allclose(x.argmax_channel().asnumpy(), [1, 0])
+    assert nd.ones((4,)).reshape_like(nd.ones((2, 2))).shape == (2, 2)
+
+
+def test_setitem_of_a_recorded_value_while_recording_raises():
+    x = nd.zeros((2, 3))
+    y = nd.ones((3,))
+    y.attach_grad()
+    with ag.record():
+        with pytest.raises(MXNetError, match="Inplace operations"):
+            x[0] = y
+        x[1] = nd.ones((3,))         # a value outside the graph is a plain write
+    assert x.asnumpy().tolist() == [[0, 0, 0], [1, 1, 1]]
+
+
+def test_operator_without_attributes_ignores_extra_keywords():
+    got = nd.broadcast_maximum(nd.array([0]), nd.array([[-1], [2]]), axis=1)   # as MXNet's test_loss calls it
+    np.testing.assert_allclose(got.asnumpy(), [[0], [2]])
+    with pytest.raises(MXNetError, match="unexpected"):
+        nd.sum(nd.ones((2,)), axes=0)    # an operator with attributes still checks them
+
+
+def test_trainer_updaters_list_and_from_numpy_twice():
+    x = _two_device_param()
+    tr = gluon.Trainer([x], "sgd", {"learning_rate": 1.0, "momentum": 0.5})
+    _backward(x)
+    tr.step(1)
+    ups = tr._updaters
+    assert len(ups) == 2 and ups[0].optimizer is tr._optimizer
+    a = np.ones((2, 2), np.float32)
+    m1, m2 = nd.from_numpy(a), nd.from_numpy(a)
+    m2[0, 0] = 5
+    assert a[0, 0] == 5 and m1[0, 0].asscalar() == 5
