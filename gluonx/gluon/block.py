@@ -285,13 +285,13 @@ class Block:
         >>> net.save("model")              # model-model.json, model-model.params
         >>> net2 = build_net(); net2.load("model")
         """
-        block_io.save_model(self, prefix)
+        block_io.save_model(self, prefix, HybridBlock)
 
     def load(self, prefix) -> None:
         """Loads what :meth:`save` wrote into this Block, which must be built by
         the same code in the same order: names and graphs are restored, then
         the parameters."""
-        block_io.load_model(self, prefix)
+        block_io.load_model(self, prefix, HybridBlock)
 
     def load_params(self, filename, ctx=None, allow_missing=False, ignore_extra=False):
         """Deprecated alias of :meth:`load_parameters`."""

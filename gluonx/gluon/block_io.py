@@ -43,12 +43,12 @@ def _describe(block, index: list, structure: dict, hybrid_cls) -> None:
         _describe(child, index, entry, hybrid_cls)
 
 
-def save_model(block, prefix) -> None:
-    """Writes ``<prefix>-model.json`` (the structure) and ``<prefix>-model.params``."""
-    from gluonx.gluon.block import HybridBlock
+def save_model(block, prefix, hybrid_cls) -> None:
+    """Writes ``<prefix>-model.json`` (the structure) and ``<prefix>-model.params``;
+    `hybrid_cls` is HybridBlock (passed in: block.py imports this module)."""
     prefix = fspath(prefix, "Block.save")
     model: dict = {}
-    _describe(block, [0], model, HybridBlock)
+    _describe(block, [0], model, hybrid_cls)
     write_atomic(prefix + "-model.json", json.dumps(model).encode("utf-8"), "Block.save")
     block.save_parameters(prefix + "-model.params")
 
@@ -87,14 +87,13 @@ def _restore(block, index: list, structure: dict, hybrid_cls, path: str) -> None
         block._children[saved_children[child.name]] = child
 
 
-def load_model(block, prefix) -> None:
+def load_model(block, prefix, hybrid_cls) -> None:
     """Reads what :func:`save_model` wrote into `block`, a model built again the same way."""
-    from gluonx.gluon.block import HybridBlock
     prefix = fspath(prefix, "Block.load")
     path = prefix + "-model.json"
     try:
         model = json.loads(read_regular(path, "Block.load").decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as e:
         raise MXNetValueError("Block.load: %r is not a model structure file (%s)" % (path, e)) from None
-    _restore(block, [0], model, HybridBlock, path)
+    _restore(block, [0], model, hybrid_cls, path)
     block.load_parameters(prefix + "-model.params")
