@@ -47,3 +47,10 @@ from gluonx import gluon  # noqa: E402,F401
 from gluonx import metric  # noqa: E402,F401
 from gluonx import optimizer, lr_scheduler, initializer  # noqa: E402,F401
 from gluonx import initializer as init  # noqa: E402,F401
+
+from gluonx import util, runtime, engine  # noqa: E402,F401
+from gluonx.util import (is_np_shape, set_np_shape, np_shape, use_np_shape,  # noqa: E402,F401
+                         is_np_array, np_array, use_np_array, use_np, set_np, reset_np)
+from gluonx import numpy, numpy_extension  # noqa: E402,F401
+from gluonx import numpy as np, numpy_extension as npx  # noqa: E402,F401
+from gluonx import random as rnd  # noqa: E402,F401

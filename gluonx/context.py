@@ -5,7 +5,7 @@ import threading
 
 from gluonx.base import MXNetValueError
 
-__all__ = ["Context", "cpu", "gpu", "cpu_pinned", "current_context", "num_gpus"]
+__all__ = ["Context", "cpu", "gpu", "cpu_pinned", "current_context", "num_gpus", "gpu_memory_info"]
 
 
 class Context:
@@ -109,3 +109,27 @@ def num_gpus() -> int:
         if callable(count):
             return int(count())
     return 0
+
+
+def gpu_memory_info(device_id: int = 0) -> tuple:
+    """(free, total) bytes of GPU ``device_id``, from the loaded GPU backend.
+
+    Without a GPU backend or with no such device it raises MXNetValueError
+    naming the device and how many GPUs there are (MXNet raised its generic
+    error there too).
+    """
+    import sys
+    from gluonx import _backends
+    from gluonx.base import MXNetValueError
+    count = num_gpus()
+    if not 0 <= int(device_id) < count:
+        raise MXNetValueError("gpu_memory_info: there is no gpu(%d): this process sees %d GPU(s)%s"
+                              % (device_id, count, "" if count else
+                                 " (no GPU backend is loaded; gluonx's CUDA backend is not "
+                                 "part of this build yet)"))
+    for name in _backends.loaded_backends():
+        mod = sys.modules.get(getattr(_backends._loaded[name], "__module__", ""), None)
+        info = getattr(mod, "gpu_memory_info", None)
+        if callable(info):
+            return tuple(info(int(device_id)))
+    raise MXNetValueError("gpu_memory_info: the GPU backend does not report memory")

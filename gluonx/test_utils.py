@@ -6,6 +6,8 @@
 """
 from __future__ import annotations
 
+import contextlib
+import os
 from typing import Callable, Optional, Sequence
 
 import numpy as np
@@ -14,10 +16,11 @@ from gluonx import autograd
 from gluonx.base import MXNetError, MXNetTypeError, MXNetValueError
 from gluonx.context import Context, cpu, current_context
 from gluonx.ndarray import NDArray, array
+from gluonx.util import getenv, setenv, use_np  # noqa: F401  (MXNet's tests import use_np from here)
 
 __all__ = ["default_context", "set_default_context", "assert_almost_equal", "almost_equal", "same",
            "rand_ndarray", "rand_shape_2d", "rand_shape_3d", "rand_shape_nd", "check_numeric_gradient",
-           "numeric_grad", "default_dtype", "assert_exception"]
+           "numeric_grad", "default_dtype", "assert_exception", "environment", "use_np"]
 
 _default_ctx: list = [None]
 
@@ -163,3 +166,30 @@ def check_numeric_gradient(fn: Callable, location, aux_states=None, numeric_eps:
             continue
         assert_almost_equal(a, n, rtol=rtol, atol=atol if atol is not None else 1e-4,
                             names=("analytic gradient of %s" % name, "numeric gradient of %s" % name))
+
+
+@contextlib.contextmanager
+def environment(*args):
+    """Sets environment variables for the body of a ``with`` and restores them after.
+
+    ``environment(name, value)`` or ``environment({name: value, ...})``; a value of None unsets.
+
+    >>> with environment('GLUONX_DOC_X', '1'):
+    ...     os.environ['GLUONX_DOC_X']
+    '1'
+    """
+    if len(args) == 1 and isinstance(args[0], dict):
+        wanted = dict(args[0])
+    elif len(args) == 2:
+        wanted = {args[0]: args[1]}
+    else:
+        raise MXNetValueError("environment: expected (name, value) or one dict, got %d arguments"
+                              % len(args))
+    saved = {name: os.environ.get(name) for name in wanted}
+    for name, value in wanted.items():
+        setenv(name, value)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setenv(name, value)
