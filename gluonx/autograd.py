@@ -25,7 +25,7 @@ from gluonx.base import MXNetError, MXNetTypeError, MXNetValueError, MXNetNotImp
 
 __all__ = ["record", "pause", "no_grad", "train_mode", "predict_mode", "is_recording", "is_training",
            "set_recording", "set_training", "mark_variables", "backward", "grad", "Function",
-           "get_symbol"]
+           "get_symbol", "NDArray"]   # NDArray: MXNet's module has no __all__, and `from mxnet.autograd import *` gives it
 
 
 class _StateScope:
@@ -160,9 +160,31 @@ def grad(heads, variables, head_grads=None, retain_graph: Optional[bool] = None,
     try:
         out = _c.run_backward(heads, _head_grads(heads, head_grads), bool(retain_graph),
                               bool(create_graph), variables)
+        if create_graph:
+            _link_constant_grads(out, variables)
     finally:
         set_training(prev)
     return out
+
+
+def _zero_rule(node, dy):
+    from gluonx.ops.registry import F
+    return (F.zeros_like(node.inputs[0]),)
+
+
+def _link_constant_grads(grads: list, variables: list) -> None:
+    """A gradient that does not depend on the graph (relu's, clip's, Dropout's:
+    a piecewise-constant first derivative) is recorded as a function of its
+    variable with derivative 0, so differentiating it again gives zeros, as
+    MXNet does, instead of "no graph"."""
+    rec, train, enabled = _c.get_state()
+    _c.set_state(1, train, 1)
+    try:
+        for g, v in zip(grads, variables):
+            if isinstance(g, NDArray) and g._ag is None:
+                _c.record_op("_zero_grad_link", (v,), (g,), None, _zero_rule)
+    finally:
+        _c.set_state(rec, train, enabled)
 
 
 # gluonx.symbol (a floor above) installs how a recorded history becomes a Symbol

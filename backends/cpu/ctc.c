@@ -79,11 +79,13 @@ static int ctc_validate(gx_context *c, const ctc_problem *p, const gx_ctc_attrs 
         const int64_t *l = p->lab + n * p->lab_s0;
         for (int64_t i = 0; i < len; i++) {
             int64_t v = l[i * p->lab_s1];
-            if (v < 0 || v >= p->A || v == a->blank) {
+            /* the blank's own index is accepted as a label, as MXNet does (its emission is the
+             * blank's, and the alpha/beta steps never skip into it: ext[s] != blank below) */
+            if (v < 0 || v >= p->A) {
                 c->set_error(c, "label[%lld, %lld] = %lld is not a valid label: with blank_label='%s' and "
-                             "alphabet size %lld, labels are %lld..%lld%s", (long long)n, (long long)i,
+                             "alphabet size %lld, labels are 0..%lld%s", (long long)n, (long long)i,
                              (long long)v, a->padding == 0 ? "first" : "last", (long long)p->A,
-                             (long long)(a->padding == 0 ? 1 : 0), (long long)(a->padding == 0 ? p->A - 1 : p->A - 2),
+                             (long long)(p->A - 1),
                              p->llen ? "" : (a->padding == 0 ? " (0 or -1 ends a label)" : " (-1 ends a label)"));
                 return GX_ERR_VALUE;
             }

@@ -210,12 +210,12 @@ static inline int64_t rand_int64(gx_mt *g)
 RANDINT(randint_i32, int32_t)
 RANDINT(randint_i64, int64_t)
 
-/* ---- exponential (p0 = scale): -log(1 - U) / lam with lam = float(1 / scale) -- */
+/* ---- exponential (p0 = lam, the rate, as MXNet's op takes it): -log(1 - U) / float(lam) -- */
 
 KERNEL(exponential_f32)
 {
     PARAMS;
-    const float lam = (float)(1.0 / a_->p0);
+    const float lam = (float)a_->p0;
     float *o = (float *)out[0].data;
     RNG_LOOP(n, o[i] = (float)(-log(1.0 - (double)gx_canon_f(g)) / (double)lam));
     return GX_OK;
@@ -224,7 +224,7 @@ KERNEL(exponential_f32)
 KERNEL(exponential_f64)
 {
     PARAMS;
-    const float lam = (float)(1.0 / a_->p0);
+    const float lam = (float)a_->p0;
     double *o = (double *)out[0].data;
     RNG_LOOP(n, o[i] = -log(1.0 - gx_canon_d(g)) / (double)lam);
     return GX_OK;
@@ -233,7 +233,7 @@ KERNEL(exponential_f64)
 KERNEL(exponential_f16)
 {
     PARAMS;
-    const float lam = (float)(1.0 / a_->p0);
+    const float lam = (float)a_->p0;
     gx_half *o = (gx_half *)out[0].data;
     RNG_LOOP(n, o[i] = (gx_half)(float)(-log(1.0 - gx_canon_d(g)) / (double)lam));
     return GX_OK;

@@ -206,9 +206,22 @@ cdef int check_inplace(NDArray target, str what) except -1:
     if gx_ag_recording or info.torch:
         if info.node is not None or gx_ag_recording:
             raise MXNetError(
-                "%s: in-place write to an array that autograd is recording (shape %s); inside "
+                "%s: Inplace operations (+=, -=, x[:]=, etc) are not supported when recording with "
+                "autograd: in-place write to an array that autograd is recording (shape %s); inside "
                 "autograd.record() write the result to a new array instead (y = x + 1, not x += 1)"
                 % (what, target.shape))
+    return 0
+
+
+cdef int check_inplace_value(NDArray target, object value, str what) except -1:
+    """x[key] = v while recording, with v part of the graph: the write would lose v's
+    gradient silently, so it is an error (MXNet raises here too)."""
+    if (isinstance(value, NDArray) and (<NDArray>value)._ag is not None and gx_ag_recording
+            and gx_ag_grad_enabled):
+        raise MXNetError(
+            "%s: Inplace operations (+=, -=, x[:]=, etc) are not supported when recording with autograd: "
+            "the value (shape %s) is recorded and an in-place write would drop its gradient; build the "
+            "result with operators instead (e.g. concat, where)" % (what, value.shape))
     return 0
 
 

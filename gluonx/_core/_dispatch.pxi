@@ -28,6 +28,7 @@ cdef gx_allocator _allocators[GX_NUM_DEVICE_TYPES]
 cdef bint _has_allocator[GX_NUM_DEVICE_TYPES]
 cdef dict _py_allocators = {}    # dev_type -> Python allocator object
 cdef list _libraries = []        # keeps dlopen handles' names for reporting
+cdef set _host_explicit = set()  # (kid, dev, dtype) registered for cpu_pinned/cpu_shared themselves
 _loading_backend = [None]
 
 
@@ -117,6 +118,24 @@ cdef int _check_key(int dev_type, int dtype) except -1:
     return 0
 
 
+cdef int _mirror_host(int kid, int dev_type, int dtype, gx_kernel_fn fn, object pyfn) except -1:
+    """cpu_pinned and cpu_shared arrays are host memory: a kernel registered
+    for the cpu serves them too, unless one was registered for them."""
+    if dev_type != GX_DEV_CPU:
+        if dev_type == GX_DEV_CPU_PINNED or dev_type == GX_DEV_CPU_SHARED:
+            _host_explicit.add((kid, dev_type, dtype))
+        return 0
+    for dev in (GX_DEV_CPU_PINNED, GX_DEV_CPU_SHARED):
+        if (kid, dev, dtype) in _host_explicit:
+            continue
+        _ctable[_slot(kid, dev, dtype)] = fn
+        if pyfn is None:
+            _pytable.pop((kid, dev, dtype), None)
+        else:
+            _pytable[(kid, dev, dtype)] = pyfn
+    return 0
+
+
 cdef int _c_register_kernel(gx_registry *reg, const char *name, int32_t dev_type,
                             int32_t dtype, gx_kernel_fn fn) noexcept with gil:
     try:
@@ -125,6 +144,7 @@ cdef int _c_register_kernel(gx_registry *reg, const char *name, int32_t dev_type
         _ctable[_slot(kid, dev_type, dtype)] = fn
         _pytable.pop((kid, dev_type, dtype), None)
         _providers[(kid, dev_type, dtype)] = _loading_backend[0]
+        _mirror_host(kid, dev_type, dtype, fn, None)
         return GX_OK
     except Exception as e:
         gx_core_set_error_str(str(e).encode())
@@ -201,6 +221,7 @@ class Registry:
         _ctable[_slot(kid, device_type, dt)] = NULL
         _pytable[(kid, device_type, dt)] = fn
         _providers[(kid, device_type, dt)] = self.backend_name
+        _mirror_host(kid, device_type, dt, NULL, fn)
 
     def register_allocator(self, int device_type, allocator):
         """A Python allocator: ``alloc(device_id, nbytes) -> (address, keepalive)``,

@@ -128,6 +128,7 @@ cdef int setitem(NDArray x, object key, object value) except -1:
     cdef bint all_ints = False
     cdef NDArray v
     check_inplace(x, "__setitem__")
+    check_inplace_value(x, value, "__setitem__")
     if not isinstance(key, tuple):
         key = (key,)
     for k in key:

@@ -58,6 +58,8 @@ cdef int missing_kernel(int kid, int dev_type, int dtype, str opname) except -1:
 
 
 cdef int check_same_device(NDArray a, NDArray b, str opname) except -1:
+    if a._dev_type != b._dev_type and is_host(a._dev_type) and is_host(b._dev_type):
+        return 0     # cpu, cpu_pinned and cpu_shared arrays all live in host memory (MXNet mixes them)
     if a._dev_type != b._dev_type or a._dev_id != b._dev_id:
         raise MXNetValueError("Operator %s: inputs are on different devices (%s and %s); "
                               "move one with .as_in_context()" % (opname, a.context, b.context))
@@ -418,7 +420,12 @@ cdef int copy_into(NDArray dst, NDArray src, str opname) except -1:
     if src._dev_type != dst._dev_type or src._dev_id != dst._dev_id:
         src = copy_array(src, src._dtype, dst._dev_type, dst._dev_id)
     if src._ndim > nd:
-        raise MXNetValueError("%s: cannot broadcast shape %s into %s" % (opname, src.shape, dst.shape))
+        # extra leading size-1 axes are dropped, as NumPy and MXNet's __setitem__ do
+        # (a[0] = b with b of shape (1, n))
+        for i in range(src._ndim - nd):
+            if src._shape[i] != 1:
+                raise MXNetValueError("%s: cannot broadcast shape %s into %s" % (opname, src.shape, dst.shape))
+        src = new_view(src, nd, src._shape + (src._ndim - nd), src._strides + (src._ndim - nd), src._data)
     broadcast_strides(src, nd, dst._shape, ss, opname, dst)
     for i in range(nd):
         shp[i] = dst._shape[i]

@@ -29,6 +29,7 @@ from collections import OrderedDict, defaultdict
 from gluonx import name as _name
 from gluonx import ndarray, symbol
 from gluonx.base import MXNetError, MXNetValueError
+from gluonx.gluon import block_io
 from gluonx.gluon.hybrid_utils import flatten, regroup, trace_block, write_export
 from gluonx.gluon.parameter import Parameter, ParameterDict, DeferredInitializationError, ParameterLoadError
 from gluonx.gluon.utils import _indent, _brief_print_list, HookHandle
@@ -276,6 +277,22 @@ class Block:
                     params[name]._load_init(loaded[name], ctx, cast_dtype=cast_dtype, dtype_source=dtype_source)
                 except ParameterLoadError as e:
                     raise ParameterLoadError("%s (key '%s' in file '%s')" % (e, name, filename)) from None
+
+    def save(self, prefix) -> None:
+        """Saves the structure (``<prefix>-model.json``: Block names, children
+        keys and, for hybridized blocks, their traced graphs) and the
+        parameters (``<prefix>-model.params``) in MXNet 1.9.1's layout.
+
+        >>> net.save("model")              # model-model.json, model-model.params
+        >>> net2 = build_net(); net2.load("model")
+        """
+        block_io.save_model(self, prefix, HybridBlock)
+
+    def load(self, prefix) -> None:
+        """Loads what :meth:`save` wrote into this Block, which must be built by
+        the same code in the same order: names and graphs are restored, then
+        the parameters."""
+        block_io.load_model(self, prefix, HybridBlock)
 
     def load_params(self, filename, ctx=None, allow_missing=False, ignore_extra=False):
         """Deprecated alias of :meth:`load_parameters`."""

@@ -15,6 +15,7 @@ until the first forward pass fills it in (deferred initialization)::
 from __future__ import annotations
 
 import warnings
+import weakref
 from collections import OrderedDict
 
 import numpy as np
@@ -92,7 +93,7 @@ class Parameter:
         self._grad = None
         self._ctx_list = None
         self._ctx_map = None
-        self._trainer = None
+        self._trainer_ref = None   # a weak reference: a Trainer keeps its Parameters, not the reverse
         self._deferred_init = ()
         self._differentiable = differentiable
         self._allow_deferred_init = allow_deferred_init
@@ -191,12 +192,17 @@ class Parameter:
             if arr._ag is not None:
                 arr._ag.fresh = bool(value)
 
+    @property
+    def _trainer(self):
+        """The Trainer this Parameter was last given to (None once it is gone)."""
+        return self._trainer_ref() if self._trainer_ref is not None else None
+
     def _set_trainer(self, trainer):
         if self._stype != "default" and self._trainer and trainer and self._trainer is not trainer:
             raise RuntimeError("Failed to set the trainer for Parameter '%s' because it was already set. "
                                "More than one trainers for a %s Parameter is not supported."
                                % (self.name, self._stype))
-        self._trainer = trainer
+        self._trainer_ref = weakref.ref(trainer) if trainer is not None else None
 
     # ---- access ------------------------------------------------------------------
     def _check_and_get(self, arr_list, ctx):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from gluonx import optimizer as opt
 from gluonx._fileio import fspath, read_regular, write_atomic
-from gluonx.base import MXNetTypeError, MXNetValueError
+from gluonx.base import MXNetNotImplementedError, MXNetTypeError, MXNetValueError
 from gluonx.gluon.parameter import Parameter, ParameterDict
 
 __all__ = ["Trainer"]
@@ -22,9 +22,48 @@ _STALE = ("Gradient of Parameter `%s` on context %s has not been updated by back
           "gradient")
 
 
+# kvstore names of MXNet 1.9.1 that run in one process; on one machine their
+# reduction (a sum of each gradient over the devices) is what allreduce_grads does
+_LOCAL_KVSTORES = ("local", "device", "nccl", "local_update_cpu", "local_allreduce_cpu",
+                   "local_allreduce_device")
+
+
+def _check_kvstore(kvstore) -> None:
+    """Refuses what cannot work here, at construction (MXNet would fail at the first step)."""
+    if kvstore is None:
+        return
+    if isinstance(kvstore, str):
+        if "dist" in kvstore or kvstore in ("horovod", "byteps"):
+            raise MXNetNotImplementedError(
+                "Trainer(kvstore=%r): distributed kvstores are not implemented in gluonx yet (issue 18, "
+                "KVStore and data-parallel training); on one machine use 'device' or 'local'" % kvstore)
+        if kvstore not in _LOCAL_KVSTORES:
+            raise MXNetValueError("Trainer(kvstore=%r): unknown kvstore type; expected one of %s, None, or a "
+                                  "KVStore object" % (kvstore, ", ".join(map(repr, _LOCAL_KVSTORES))))
+        return
+    if not (callable(getattr(kvstore, "push", None)) and callable(getattr(kvstore, "pull", None))):
+        raise MXNetTypeError("Trainer(kvstore=...): kvstore must be a KVStore (an object with push and pull), "
+                             "a str or None, got %s" % type(kvstore).__name__)
+
+
+class _KVStoreUsageError(MXNetValueError, AssertionError):
+    """allreduce_grads()/update() while the store updates the weights (an
+    AssertionError in MXNet, which its code and tests catch)."""
+
+
 class Trainer:
-    """MXNet's Trainer on one or more devices (gradients of several devices
-    are summed by allreduce_grads; no distributed kvstore yet)."""
+    """MXNet's Trainer.
+
+    `kvstore`: None, a single-machine name ('device', the default, 'local',
+    'nccl', ...) or a KVStore object.  A name reduces each gradient over the
+    Parameter's devices in this process (a sum, as MXNet's local stores do;
+    with one device nothing is created, ``_kvstore`` stays None as in MXNet);
+    a KVStore object is used as MXNet uses it: keys initialised from the
+    first device, gradients ``pushpull``-ed, and with ``update_on_kvstore``
+    the weights updated by the store's optimizer.  Distributed stores
+    ('dist_*') raise MXNetNotImplementedError (issue 18).
+    `compression_params` applies to a KVStore object (set_gradient_compression).
+    """
 
     def __init__(self, params, optimizer, optimizer_params=None, kvstore="device",
                  compression_params=None, update_on_kvstore=None):
@@ -33,15 +72,22 @@ class Trainer:
         if not isinstance(params, (list, tuple)):
             raise MXNetValueError("First argument must be a list or dict of Parameters, got %s." % type(params))
         self._params = []
-        for p in params:
+        self._param2idx = {}
+        for i, p in enumerate(params):
             if not isinstance(p, Parameter):
                 raise MXNetValueError("First argument must be a list or dict of Parameters, got list of %s."
                                       % type(p))
+            self._param2idx[p.name] = i
             self._params.append(p)
-        self._kvstore = kvstore
-        self._update_on_kvstore = bool(update_on_kvstore)
+            p._set_trainer(self)
+        _check_kvstore(kvstore)
+        if update_on_kvstore not in (None, True, False):
+            raise MXNetTypeError("update_on_kvstore must be True, False or None, got %r" % (update_on_kvstore,))
+        self._compression_params = compression_params
+        self._kvstore_params = {"kvstore": kvstore, "update_on_kvstore": update_on_kvstore}
         self._init_optimizer(optimizer, optimizer_params or {})
         self._scale = self._optimizer.rescale_grad
+        self._reset_kvstore()
 
     def _init_optimizer(self, optimizer, optimizer_params):
         param_dict = {i: p for i, p in enumerate(self._params)}
@@ -55,13 +101,70 @@ class Trainer:
             self._optimizer = opt.create(optimizer, param_dict=param_dict, **optimizer_params)
         else:
             raise MXNetTypeError("optimizer must be a name or an Optimizer, got %s" % type(optimizer).__name__)
-        self._updaters = {}
+        self._ctx_updaters = {}
 
     def _updater(self, ctx):
-        u = self._updaters.get(ctx)
+        u = self._ctx_updaters.get(ctx)
         if u is None:
-            u = self._updaters[ctx] = opt.get_updater(self._optimizer)
+            u = self._ctx_updaters[ctx] = opt.get_updater(self._optimizer)
         return u
+
+    @property
+    def _updaters(self) -> list:
+        """One updater per device of the parameters, in their order (MXNet's list)."""
+        ctxs = self._params[0].list_ctx() if self._params else []
+        return [self._updater(c) for c in ctxs]
+
+    # ---- the kvstore (MXNet's attribute names: _kvstore, _update_on_kvstore, _kv_initialized)
+    def _reset_kvstore(self) -> None:
+        self._kv_initialized = False
+        self._kvstore = None
+        self._distributed = None
+        self._update_on_kvstore = None
+        self._params_to_init = list(self._params)
+
+    def _init_kvstore(self) -> None:
+        """Decides, at the first step, whether a KVStore object is used and
+        whether it updates the weights (MXNet's rules for a local store)."""
+        kv = self._kvstore_params["kvstore"]
+        want = self._kvstore_params["update_on_kvstore"]
+        if kv is None or isinstance(kv, str):
+            self._kvstore, self._update_on_kvstore = None, None   # reduction in this process
+        else:
+            capable = bool(getattr(kv, "is_capable", lambda what: False)("optimizer"))
+            update = want if want is not None else capable
+            if update and not capable:
+                raise MXNetValueError("Please set update_on_kvstore=False when training with %s "
+                                      "(it cannot run the optimizer)" % type(kv).__name__)
+            if self._compression_params:
+                kv.set_gradient_compression(self._compression_params)
+            if update:
+                kv.set_optimizer(self._optimizer)
+            self._kvstore, self._update_on_kvstore = kv, update
+        self._distributed = False
+        self._kv_initialized = True
+
+    def _init_params(self) -> None:
+        """Initialises the store's keys from the parameters' first copies."""
+        waiting = []
+        for p in self._params_to_init:
+            if p._deferred_init:
+                waiting.append(p)
+                continue
+            if self._kvstore is not None:
+                idx, datas = self._param2idx[p.name], p.list_data()
+                if hasattr(self._kvstore, "broadcast"):
+                    self._kvstore.broadcast(idx, datas[0], out=datas)
+                else:
+                    self._kvstore.init(idx, datas[0])
+                    self._kvstore.pull(idx, out=datas)
+        self._params_to_init = waiting
+
+    def _prepare(self) -> None:
+        if not self._kv_initialized:
+            self._init_kvstore()
+        if self._params_to_init:
+            self._init_params()
 
     @property
     def optimizer(self):
@@ -78,16 +181,32 @@ class Trainer:
         """allreduce_grads() then update(): one optimizer step with gradients
         rescaled by 1 / batch_size."""
         self._optimizer.rescale_grad = self._scale / batch_size
-        self.allreduce_grads()
+        self._prepare()
+        self._allreduce_grads()
         self._update(ignore_stale_grad)
 
     def allreduce_grads(self) -> None:
         """Sums each parameter's gradients over its devices (in place)."""
+        self._prepare()
+        if self._kvstore is not None and self._update_on_kvstore:
+            raise _KVStoreUsageError("allreduce_grads() when parameters are updated on kvstore is not supported; "
+                                  "create the Trainer with update_on_kvstore=False")
+        self._allreduce_grads()
+
+    def _allreduce_grads(self) -> None:
         for p in self._params:
             if p.grad_req == "null":
                 continue
             grads = p.list_grad()
-            if len(grads) > 1:
+            if self._kvstore is not None:
+                idx = self._param2idx[p.name]
+                out = p.list_data() if self._update_on_kvstore else grads
+                if hasattr(self._kvstore, "pushpull"):
+                    self._kvstore.pushpull(idx, grads, out=out)
+                else:
+                    self._kvstore.push(idx, grads)
+                    self._kvstore.pull(idx, out=out)
+            elif len(grads) > 1:
                 total = grads[0].copy()
                 for g in grads[1:]:
                     total += g.as_in_context(total.context)
@@ -96,6 +215,10 @@ class Trainer:
 
     def update(self, batch_size: int, ignore_stale_grad: bool = False) -> None:
         """The optimizer step alone (after allreduce_grads())."""
+        self._prepare()
+        if self._kvstore is not None and self._update_on_kvstore:
+            raise _KVStoreUsageError("update() when parameters are updated on kvstore is not supported; "
+                                  "create the Trainer with update_on_kvstore=False")
         self._optimizer.rescale_grad = self._scale / batch_size
         self._update(ignore_stale_grad)
 
@@ -111,7 +234,8 @@ class Trainer:
             for d, g in zip(datas, grads):
                 if ignore_stale_grad and not d._fresh_grad:
                     continue
-                self._updater(d.context)(i, g, d)
+                if not (self._kvstore is not None and self._update_on_kvstore):
+                    self._updater(d.context)(i, g, d)
                 d._fresh_grad = False
 
     def save_states(self, fname: str) -> None:
@@ -136,7 +260,7 @@ class Trainer:
         optimizer = loaded[0][1].optimizer
         for ctx, u in loaded:   # one optimizer shared by every device, as before
             u.optimizer = optimizer
-            self._updaters[ctx] = u
+            self._ctx_updaters[ctx] = u
         self._optimizer = optimizer
         self._optimizer.param_dict = {i: p for i, p in enumerate(self._params)}
         self._scale = self._optimizer.rescale_grad if self._optimizer.rescale_grad else self._scale

@@ -10,7 +10,7 @@ import math
 import struct
 
 from gluonx._core import ndarray as _c
-from gluonx.base import MXNetValueError
+from gluonx.base import MXNetNotImplementedError, MXNetValueError
 from gluonx.ops.registry import Attr, OpDef, register, REQUIRED
 
 _CTX = Attr("ctx", "any", None, "Device (default: the current context).")
@@ -25,8 +25,16 @@ def _checked_shape(opname: str, shape) -> tuple:
     return shape
 
 
+def _check_stype(opname: str, stype) -> None:
+    if stype not in (None, "default"):
+        raise MXNetNotImplementedError("Operator %s: stype=%r: gluonx arrays are dense; sparse storage "
+                                       "('row_sparse', 'csr') is not supported" % (opname, stype))
+
+
 def _shaped_infer(opname):
     def infer(a, shapes, dtypes):
+        if "stype" in a:
+            _check_stype(opname, a["stype"])
         return [_checked_shape(opname, a["shape"])], [a["dtype"] or "float32"]
     infer.__name__ = "_%s_infer" % opname
     return infer
@@ -44,7 +52,7 @@ def _full(out, shape, value, ctx=None, dtype="float32"):
     _c.fill(out, value)
 
 
-def _empty(out, shape, ctx=None, dtype="float32"):
+def _empty(out, shape, ctx=None, dtype="float32", stype=None):
     pass  # the caller allocated it; nothing to write
 
 
@@ -136,7 +144,7 @@ def _full_like(data, out, fill_value):
 _SHAPE = Attr("shape", "shape", REQUIRED, "Shape of the array.")
 
 register(OpDef("zeros", _zeros, infer=_shaped_infer("zeros"), inputs=(),
-               attrs=(_SHAPE, _CTX, _DTYPE32, Attr("stype", "any", None)),
+               attrs=(_SHAPE, _CTX, _DTYPE32, Attr("stype", "any", None, "'default' (sparse is not supported).")),
                aliases=("_zeros",), differentiable=False,
                doc="An array of zeros.\n\n>>> mx.nd.zeros((2, 3)).shape\n(2, 3)"))
 register(OpDef("ones", _ones, infer=_shaped_infer("ones"), inputs=(), attrs=(_SHAPE, _CTX, _DTYPE32),
@@ -144,7 +152,8 @@ register(OpDef("ones", _ones, infer=_shaped_infer("ones"), inputs=(), attrs=(_SH
 register(OpDef("full", _full, infer=_shaped_infer("full"), inputs=(),
                attrs=(_SHAPE, Attr("value", "float"), _CTX, _DTYPE32), attr_aliases={"val": "value"},
                aliases=("_full",), differentiable=False, doc="An array filled with `value` (or `val`)."))
-register(OpDef("empty", _empty, infer=_shaped_infer("empty"), inputs=(), attrs=(_SHAPE, _CTX, _DTYPE32),
+register(OpDef("empty", _empty, infer=_shaped_infer("empty"), inputs=(),
+               attrs=(_SHAPE, _CTX, _DTYPE32, Attr("stype", "any", None, "'default' (sparse is not supported).")),
                differentiable=False, doc="An uninitialised array."))
 register(OpDef("arange", _arange, infer=_arange_infer, inputs=(),
                attrs=(Attr("start", "float"), Attr("stop", "float", None), Attr("step", "float", 1.0),

@@ -117,6 +117,10 @@ _STRICT = {"add": ("_add", "_plus", "_Plus"), "sub": ("_sub", "_minus", "_Minus"
            "mul": ("_mul", "_Mul"), "div": ("_div", "_Div")}
 
 
+# MXNet's names of the plain functions' operands where they are not lhs/rhs
+_PLAIN_INPUTS = {"power": ("base", "exp")}
+
+
 def _py_mod(a, b):
     return 0 if b == 0 else a % b
 
@@ -187,7 +191,7 @@ for _kernel, _baliases, _plain, _pyop, _doc in _BINARY:
                            ">>> mx.nd.%s(mx.nd.ones(3), mx.nd.ones(3))" % (_doc.capitalize(), _ename)))
     _first, _rest = _plain[0], _plain[1:]
     register(OpDef(_first, _make_scalar_ok(_kernel, _first, _pyop or _py_mod), infer=_binary_infer(_first),
-                   inputs=("lhs", "rhs"), aliases=_rest, scalar_inputs=True,
+                   inputs=_PLAIN_INPUTS.get(_first, ("lhs", "rhs")), aliases=_rest, scalar_inputs=True,
                    doc="%s; either side may be a number, arrays broadcast.\n\n"
                        ">>> mx.nd.%s(mx.nd.array([1, 4]), 2)" % (_doc.capitalize(), _first)))
 

@@ -248,7 +248,9 @@ register(OpDef("Embedding", _embedding, infer=_embedding_infer, infer_type=_embe
                attrs=(Attr("input_dim", "int", REQUIRED, "Vocabulary size."),
                       Attr("output_dim", "int", REQUIRED, "Embedding size."),
                       Attr("dtype", "dtype", "float32", "Type of the weight."),
-                      Attr("sparse_grad", "bool", False, "Accepted (gradients are dense).")),
+                      Attr("sparse_grad", "bool", False,
+                           "Accepted; the weight's gradient is dense (no row_sparse storage), with MXNet's "
+                           "values.")),
                doc="Looks up rows of weight (out-of-range indices are clipped).\n\n"
                    ">>> mx.nd.Embedding(mx.nd.array([0, 2]), mx.nd.ones((3, 2)), input_dim=3, "
                    "output_dim=2).shape\n(2, 2)"))

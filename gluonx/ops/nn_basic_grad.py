@@ -63,7 +63,9 @@ def _leaky_grad(node, dy, *rest):
     if t == "elu":
         return (dy * F.where(pos, F.ones_like(x), y + a["slope"]), None)
     if t == "selu":
-        return (dy * F.where(pos, F.ones_like(x) * _SELU_LAMBDA, y + _SELU_LAMBDA * _SELU_ALPHA), None)
+        # MXNet 1.9.1's rule, lambda * (y + alpha) for x <= 0: not the derivative of its forward
+        # (lambda * alpha * exp(x) = y + lambda * alpha) away from 0, but what MXNet computes
+        return (dy * F.where(pos, F.ones_like(x) * _SELU_LAMBDA, (y + _SELU_ALPHA) * _SELU_LAMBDA), None)
     if t == "gelu":
         phi = F.exp(x * x * -0.5) * _INV_SQRT2PI
         cdf = (F.erf(x * (1.0 / math.sqrt(2.0))) + 1) * 0.5

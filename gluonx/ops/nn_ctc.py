@@ -20,8 +20,11 @@ MXNet 1.9.1 semantics (checked against the real library):
 - A label that cannot be aligned (L + repeated neighbours > T) gets loss 0
   and gradient 0 (what MXNet returns); L > T (the label array is wider than
   the time axis) is an error, as in MXNet.
-- Invalid labels (out of [0, A), or the blank) and lengths out of range are
-  errors (MXNet reads out of bounds or crashes).
+- A label equal to the blank's index is read as MXNet reads it: a symbol
+  with the blank's emission that the recursion never skips into (MXNet's
+  own tests pad labels that way past ``label_lengths``).  Labels out of
+  [0, A) and lengths out of range are errors (MXNet reads out of bounds or
+  crashes).
 
 The kernel (``ctc_loss``, backends/cpu/ctc.c) computes the loss and its
 gradient w.r.t. ``data`` in one pass, as warp-ctc does; the op saves that

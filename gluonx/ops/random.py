@@ -85,8 +85,8 @@ def _check_randint(a):
 
 
 def _check_exponential(a):
-    if not a["scale"] > 0:
-        raise MXNetValueError("Operator random_exponential: scale must be > 0, got %g" % a["scale"])
+    if not a["lam"] > 0:
+        raise MXNetValueError("Operator random_exponential: lam (the rate) must be > 0, got %g" % a["lam"])
 
 
 _FLOAT32_MAX = 3.4028234663852886e38
@@ -154,7 +154,9 @@ def _multinomial(data, out, shape=None, get_prob=False, dtype="int32"):
         _c.launch("multinomial", [probs], [_c.reshape(o, (m, n)) for o in outs], None, "multinomial")
 
 
-_FSHAPE = (_SHAPE, _DTYPE, _CTX)
+# MXNet's operators take ctx before dtype (random_uniform(low, high, shape, ctx, dtype));
+# mx.nd.random.* (gluonx/ndarray/random_api.py) put dtype first, as MXNet's wrappers do
+_FSHAPE = (_SHAPE, _CTX, _DTYPE)
 
 
 def _fl(name, default, doc=""):
@@ -183,17 +185,18 @@ register(OpDef("random_randn", _randn, inputs=(), variadic=True, scalar_inputs=T
 register(OpDef("random_randint", _sampler("random_randint", "low", "high"), inputs=(),
                infer=_sample_infer("random_randint", _check_randint, _INTS, default="int32"), stateful=True,
                attrs=(Attr("low", "int", REQUIRED, "Lower bound (inclusive)."),
-                      Attr("high", "int", REQUIRED, "Upper bound (exclusive)."), _SHAPE,
-                      Attr("dtype", "dtype", None, "int32 (default) or int64."), _CTX),
+                      Attr("high", "int", REQUIRED, "Upper bound (exclusive)."), _SHAPE, _CTX,
+                      Attr("dtype", "dtype", None, "int32 (default) or int64.")),
                aliases=("_random_randint",), differentiable=False,
                doc="Uniform integers in [low, high).\n\n"
                    ">>> mx.nd.random.randint(0, 10, shape=(4,)).dtype\n<class 'numpy.int32'>"))
-register(OpDef("random_exponential", _sampler("random_exponential", "scale", None), inputs=(),
+register(OpDef("random_exponential", _sampler("random_exponential", "lam", None), inputs=(),
                infer=_sample_infer("random_exponential", _check_exponential, _FLOATS), stateful=True,
-               attrs=(_fl("scale", 1.0, "Scale (1 / rate)."),) + _FSHAPE,
-               differentiable=False,
-               doc="Samples from the exponential distribution with the given scale "
-                   "(mean).\n\n>>> mx.nd.random.exponential(2.0, shape=(3,)).shape\n(3,)"))
+               attrs=(_fl("lam", 1.0, "Rate (1 / mean)."),) + _FSHAPE,
+               aliases=("_random_exponential",), differentiable=False,
+               doc="Samples from the exponential distribution with rate `lam` (mean 1 / lam), as "
+                   "MXNet's operator; ``mx.nd.random.exponential`` takes the scale instead.\n\n"
+                   ">>> mx.nd.random_exponential(4.0, shape=(3,)).shape  # mean 0.25\n(3,)"))
 register(OpDef("random_gamma", _sampler("random_gamma", "alpha", "beta"), inputs=(),
                infer=_sample_infer("random_gamma", _check_gamma, _FLOATS), stateful=True,
                attrs=(_fl("alpha", 1.0, "Shape."), _fl("beta", 1.0, "Scale.")) + _FSHAPE,

@@ -745,7 +745,7 @@ register(OpDef("slice_like", _slice_like, infer=_slice_like_infer, inputs=("data
                attrs=(Attr("axes", "axis", ()),),
                method="slice_like", doc="Slices data to the shape of shape_like (on `axes`, default all)."))
 register(OpDef("broadcast_to", _broadcast_compute("broadcast_to"), infer=_broadcast_to_infer,
-               attrs=(Attr("shape", "shape", REQUIRED),), method="broadcast_to",
+               attrs=(Attr("shape", "shape", ()),), method="broadcast_to",
                doc="Broadcasts size-1 axes to `shape` (0 keeps a dim).\n\n"
                    ">>> mx.nd.broadcast_to(mx.nd.zeros((1, 3)), shape=(4, 0)).shape\n(4, 3)"))
 register(OpDef("broadcast_axis", _broadcast_compute("broadcast_axis"), infer=_broadcast_axis_infer,

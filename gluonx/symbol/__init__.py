@@ -93,6 +93,9 @@ def _populate() -> None:
 
 _populate()
 
+from gluonx.symbol import random_api as _random_api  # noqa: E402
+_random_api.install(random)    # MXNet's mx.sym.random.* signatures over the random_* operators
+
 
 # MXNet's creation functions of mx.sym: Python wrappers over the _zeros, _ones,
 # _full, _arange, _linspace and _eye operators that pass the dtype explicitly

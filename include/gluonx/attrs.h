@@ -215,7 +215,7 @@ typedef struct { double alpha, beta; } gx_gemm_attrs;
 typedef struct { uint64_t seed; } gx_seed_attrs;
 
 /* Parameters by sampler: uniform (low, high), normal (loc, scale),
- * randint (low, high), exponential (scale, -), gamma (alpha, beta),
+ * randint (low, high), exponential (lam, -), gamma (alpha, beta),
  * poisson (lam, -). */
 typedef struct { double p0, p1; } gx_random_attrs;
 

@@ -66,7 +66,7 @@ def test_errors():
         L.CTCLoss(layout="CTN")
     with pytest.raises(ValueError):
         L.CTCLoss(label_layout="NTC")
-    with pytest.raises(MXNetError):   # label 4 is the blank (alphabet size 5, blank last)
-        L.CTCLoss()(nd.zeros((1, 6, 5)), nd.array([[1, 4]]))
+    with pytest.raises(MXNetError):   # label 5 is outside the alphabet (size 5)
+        L.CTCLoss()(nd.zeros((1, 6, 5)), nd.array([[1, 5]]))
     with pytest.raises(ValueError):   # label longer than the sequence
         L.CTCLoss()(nd.zeros((1, 2, 5)), nd.array([[1, 2, 3]]))

@@ -271,7 +271,7 @@ def test_errors():
     _err(TypeError, lambda: nd.CTCLoss(x, nd.array([[1, 2], [2, 1]], dtype="bool")), "numeric")
     _err(ValueError, lambda: nd.CTCLoss(x, nd.array([[1, 3], [2, 1]])), r"label\[0, 1\] = 3")
     _err(ValueError, lambda: nd.CTCLoss(x, nd.array([[1, -2], [2, 1]])), "not a valid label")
-    _err(ValueError, lambda: nd.CTCLoss(x, nd.array([[1, 2], [2, 1]]), blank_label="last"), "blank_label='last'")
+    _err(ValueError, lambda: nd.CTCLoss(x, nd.array([[1, 3], [2, 1]]), blank_label="last"), "blank_label='last'")
     _err(ValueError, lambda: nd.CTCLoss(x, lab, nd.array([5, 2]), use_data_lengths=True), r"data_lengths\[0\] = 5")
     _err(ValueError, lambda: nd.CTCLoss(x, lab, nd.array([-1, 2]), use_data_lengths=True), "out of range")
     _err(ValueError, lambda: nd.CTCLoss(x, lab, label_lengths=nd.array([3, 1]), use_label_lengths=True),

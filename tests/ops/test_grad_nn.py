@@ -44,7 +44,9 @@ CASES = {
     "Activation": (lambda x: nd.Activation(x, act_type="softrelu") + nd.Activation(x, act_type="tanh")
                    + nd.Activation(x, act_type="sigmoid") * nd.Activation(x, act_type="softsign"),
                    [U(-2, 2, (2, 3))]),
-    "LeakyReLU": (lambda x, g: nd.LeakyReLU(x, act_type="elu") + nd.LeakyReLU(x, act_type="selu")
+    # selu is left out: its backward is MXNet 1.9.1's lambda * (y + alpha) for x <= 0, not the
+    # derivative of its forward (tests/compat/test_fixes_mxnet.py pins MXNet's values)
+    "LeakyReLU": (lambda x, g: nd.LeakyReLU(x, act_type="elu")
                   + nd.LeakyReLU(x, act_type="gelu") + nd.LeakyReLU(x, slope=0.1)
                   + nd.LeakyReLU(x, g, act_type="prelu") + _rrelu(x),
                   [lambda r: r.choice([-1.5, -0.5, 0.4, 1.2], (2, 3)),

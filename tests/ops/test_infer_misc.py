@@ -78,7 +78,7 @@ def test_creation_errors():
 # ---- random ----------------------------------------------------------------------------------
 
 SAMPLERS = [("random_uniform", {"low": -1, "high": 2}), ("random_normal", {"loc": 1, "scale": 2}),
-            ("random_randint", {"low": 0, "high": 5}), ("random_exponential", {"scale": 2}),
+            ("random_randint", {"low": 0, "high": 5}), ("random_exponential", {"lam": 0.5}),
             ("random_gamma", {"alpha": 2, "beta": 1}), ("random_poisson", {"lam": 3})]
 
 

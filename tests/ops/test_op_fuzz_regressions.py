@@ -19,10 +19,15 @@ def _raises(exc, fn, *args, match=None, **kwargs):
 
 @pytest.mark.parametrize("call", [
     lambda: nd.ones(shape=None), lambda: nd.zeros(shape=None), lambda: nd.full(shape=None, val=1.0),
-    lambda: nd.tile(nd.ones((2,)), reps=None), lambda: nd.broadcast_to(nd.ones((1,)), shape=None),
+    lambda: nd.tile(nd.ones((2,)), reps=None),
     lambda: nd.scatter_nd(nd.ones((2,)), nd.zeros((1, 2)), shape=None)])
 def test_a_required_shape_given_none_is_a_type_error(call):
     _raises(TypeError, call, match="required, got None")
+
+
+def test_broadcast_to_shape_none_is_its_default():
+    # MXNet 1.9.1's broadcast_to defaults to shape (): a 1-D operand cannot broadcast to it
+    _raises(ValueError, nd.broadcast_to, nd.ones((1,)), shape=None, match=r"cannot be broadcast to \(\)")
 
 
 @pytest.mark.parametrize("kwargs, exc", [

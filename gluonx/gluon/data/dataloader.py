@@ -9,6 +9,7 @@ import numpy as np
 
 from gluonx import ndarray as nd
 from gluonx._core.ndarray import NDArray
+from gluonx.context import cpu_pinned
 from gluonx.gluon.data import sampler as _sampler
 
 __all__ = ["DataLoader", "default_batchify_fn"]
@@ -25,20 +26,36 @@ def default_batchify_fn(data):
     return nd.array(arr, dtype=arr.dtype)
 
 
+def _pin(data, ctx):
+    """The batch's NDArrays (in nested lists and tuples) moved to pinned memory `ctx`."""
+    if isinstance(data, NDArray):
+        return data.as_in_context(ctx)
+    if isinstance(data, (list, tuple)):
+        return type(data)(_pin(d, ctx) for d in data)
+    return data
+
+
 class DataLoader:
     """Loads batches from `dataset`.
 
     Either batch_size (with shuffle / sampler / last_batch) or batch_sampler.  last_batch:
     'keep' (default), 'discard' or 'rollover'.  batchify_fn merges a list of samples into a batch.
-    num_workers, pin_memory, pin_device_id, prefetch, thread_pool and timeout are accepted for
-    compatibility; loading happens in the calling process.
+    ``pin_memory=True`` gives batches on ``cpu_pinned(pin_device_id)``, as MXNet does (host
+    memory either way on the CPU: they mix with ``cpu`` arrays freely).  num_workers, prefetch,
+    thread_pool, timeout and auto_reload are accepted for compatibility; loading happens in the
+    calling process.
+
+    >>> loader = DataLoader(ArrayDataset(np.arange(4.0)), batch_size=2, pin_memory=True)
+    >>> next(iter(loader)).context
+    cpu_pinned(0)
     """
 
     def __init__(self, dataset, batch_size=None, shuffle=False, sampler=None, last_batch=None,
                  batch_sampler=None, batchify_fn=None, num_workers=0, pin_memory=False,
-                 pin_device_id=0, prefetch=None, thread_pool=False, timeout=120):
+                 pin_device_id=0, prefetch=None, thread_pool=False, timeout=120, auto_reload=False):
         self._dataset = dataset
         self._pin_memory = pin_memory
+        self._pin_device_id = pin_device_id
         self._timeout = timeout
         if batch_sampler is None:
             if batch_size is None:
@@ -60,7 +77,8 @@ class DataLoader:
 
     def __iter__(self):
         for batch in self._batch_sampler:
-            yield self._batchify_fn([self._dataset[idx] for idx in batch])
+            out = self._batchify_fn([self._dataset[idx] for idx in batch])
+            yield _pin(out, cpu_pinned(self._pin_device_id)) if self._pin_memory else out
 
     def __len__(self):
         return len(self._batch_sampler)

@@ -124,9 +124,10 @@ class _Conv(HybridBlock):
 
 def _conv_class(name, ndim, layouts, transpose):
     default_layout = layouts[0]
+    one, zero = (1, 0) if ndim == 1 else ((1,) * ndim, (0,) * ndim)   # MXNet's defaults
 
     if not transpose:
-        def __init__(self, channels, kernel_size, strides=1, padding=0, dilation=1, groups=1,
+        def __init__(self, channels, kernel_size, strides=one, padding=zero, dilation=one, groups=1,
                      layout=default_layout, activation=None, use_bias=True, weight_initializer=None,
                      bias_initializer="zeros", in_channels=0, **kwargs):
             _check_layout(layout, layouts, name)
@@ -138,7 +139,7 @@ def _conv_class(name, ndim, layouts, transpose):
         doc = ("%dD convolution layer (MXNet's ``%s``): weight ``(channels, in_channels // groups, "
                "*kernel_size)`` (channel-first layouts)." % (ndim, name))
     else:
-        def __init__(self, channels, kernel_size, strides=1, padding=0, output_padding=0, dilation=1,
+        def __init__(self, channels, kernel_size, strides=one, padding=zero, output_padding=zero, dilation=one,
                      groups=1, layout=default_layout, activation=None, use_bias=True,
                      weight_initializer=None, bias_initializer="zeros", in_channels=0, **kwargs):
             _check_layout(layout, layouts, name)
@@ -199,23 +200,40 @@ class _Pooling(HybridBlock):
 _LAYOUTS = {1: ("NCW", "NWC"), 2: ("NCHW", "NHWC"), 3: ("NCDHW", "NDHWC")}
 
 
+# MXNet 1.9.1's positional order differs by class: MaxPool3D, AvgPool2D and AvgPool3D take
+# ceil_mode before layout, the others layout before ceil_mode
+_CEIL_FIRST = ("MaxPool3D", "AvgPool2D", "AvgPool3D")
+
+
 def _pool_class(name, ndim, pool_type):
     layouts = _LAYOUTS[ndim]
+    size = 2 if ndim == 1 else (2,) * ndim
 
+    def init(self, pool_size, strides, padding, layout, ceil_mode, count_include_pad, kwargs):
+        _check_layout(layout, layouts, "%dD Pooling" % ndim)
+        pool_size = _tuple(pool_size, ndim, "pool_size")
+        _Pooling.__init__(self, pool_size, strides, padding, ceil_mode, False, pool_type, layout,
+                          count_include_pad, **kwargs)
+
+    if pool_type == "max" and name in _CEIL_FIRST:
+        def __init__(self, pool_size=size, strides=None, padding=0, ceil_mode=False, layout=layouts[0],
+                     **kwargs):
+            init(self, pool_size, strides, padding, layout, ceil_mode, None, kwargs)
+    elif pool_type == "max":
+        def __init__(self, pool_size=size, strides=None, padding=0, layout=layouts[0], ceil_mode=False,
+                     **kwargs):
+            init(self, pool_size, strides, padding, layout, ceil_mode, None, kwargs)
+    elif name in _CEIL_FIRST:
+        def __init__(self, pool_size=size, strides=None, padding=0, ceil_mode=False, layout=layouts[0],
+                     count_include_pad=True, **kwargs):
+            init(self, pool_size, strides, padding, layout, ceil_mode, count_include_pad, kwargs)
+    else:
+        def __init__(self, pool_size=size, strides=None, padding=0, layout=layouts[0], ceil_mode=False,
+                     count_include_pad=True, **kwargs):
+            init(self, pool_size, strides, padding, layout, ceil_mode, count_include_pad, kwargs)
     if pool_type == "max":
-        def __init__(self, pool_size=(2,) * ndim, strides=None, padding=0, layout=layouts[0],
-                     ceil_mode=False, **kwargs):
-            _check_layout(layout, layouts, "%dD Pooling" % ndim)
-            pool_size = _tuple(pool_size, ndim, "pool_size")
-            _Pooling.__init__(self, pool_size, strides, padding, ceil_mode, False, "max", layout, **kwargs)
         doc = "%dD max pooling (``F.Pooling(pool_type='max')``); strides default to pool_size." % ndim
     else:
-        def __init__(self, pool_size=(2,) * ndim, strides=None, padding=0, layout=layouts[0],
-                     ceil_mode=False, count_include_pad=True, **kwargs):
-            _check_layout(layout, layouts, "%dD Pooling" % ndim)
-            pool_size = _tuple(pool_size, ndim, "pool_size")
-            _Pooling.__init__(self, pool_size, strides, padding, ceil_mode, False, "avg", layout,
-                              count_include_pad, **kwargs)
         doc = ("%dD average pooling (``F.Pooling(pool_type='avg')``); strides default to pool_size; "
                "count_include_pad counts padded positions in the divisor." % ndim)
     cls = type(name, (_Pooling,), {"__init__": __init__, "__doc__": doc, "__module__": __name__})

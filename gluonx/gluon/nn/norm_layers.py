@@ -115,7 +115,17 @@ class BatchNormReLU(_BatchNorm):
 
 
 class Embedding(HybridBlock):
-    """Looks up rows of a ``(input_dim, output_dim)`` weight by integer index."""
+    """Looks up rows of a ``(input_dim, output_dim)`` weight by integer index.
+
+    ``sparse_grad=True``: gluonx has no row_sparse storage, so the weight's
+    gradient is a dense array with MXNet's values (the looked-up rows summed,
+    zeros elsewhere); the Parameter still reports ``grad_stype='row_sparse'``.
+    An optimizer then updates every row, where MXNet's lazy updates touch only
+    the looked-up ones: the results agree for plain SGD and differ in the
+    rows not looked up when weight decay or momentum is used.
+
+    >>> emb = nn.Embedding(10, 4, sparse_grad=True)
+    """
 
     def __init__(self, input_dim, output_dim, dtype="float32", weight_initializer=None, sparse_grad=False,
                  **kwargs):
