@@ -100,44 +100,37 @@ def py_str(x: bytes) -> str:
     return x.decode("utf-8")
 
 
-class NotImplementedForSymbol(MXNetError, NotImplementedError):
+class _NotAvailableFor(MXNetError, NotImplementedError):
+    """A function that one kind of object does not have (message as MXNet's)."""
+    _tail = ""
+
+    def __init__(self, function, alias=None, *args):
+        super().__init__()
+        self.function = getattr(function, "__name__", function)
+        self.alias = alias
+        self.args = tuple(str(type(a)) for a in args)
+
+    def __str__(self) -> str:
+        msg = "Function %s" % self.function
+        if self.alias:
+            msg += ' (namely operator "%s")' % self.alias
+        if self.args:
+            msg += " with arguments (%s)" % ", ".join(self.args)
+        return msg + self._tail
+
+
+class NotImplementedForSymbol(_NotAvailableFor):
     """A method of NDArray that a Symbol does not have.
 
     >>> str(NotImplementedForSymbol("asnumpy", "x.asnumpy"))
     'Function asnumpy (namely operator "x.asnumpy") is not implemented for Symbol and only available in NDArray.'
     """
-
-    def __init__(self, function, alias=None, *args):
-        super().__init__()
-        self.function = getattr(function, "__name__", function)
-        self.alias = alias
-        self.args = tuple(str(type(a)) for a in args)
-
-    def __str__(self) -> str:
-        msg = "Function %s" % self.function
-        if self.alias:
-            msg += ' (namely operator "%s")' % self.alias
-        if self.args:
-            msg += " with arguments (%s)" % ", ".join(self.args)
-        return msg + " is not implemented for Symbol and only available in NDArray."
+    _tail = " is not implemented for Symbol and only available in NDArray."
 
 
-class NotSupportedForSparseNDArray(MXNetError, NotImplementedError):
+class NotSupportedForSparseNDArray(_NotAvailableFor):
     """A function that sparse arrays do not support (gluonx has no sparse storage)."""
-
-    def __init__(self, function, alias=None, *args):
-        super().__init__()
-        self.function = getattr(function, "__name__", function)
-        self.alias = alias
-        self.args = tuple(str(type(a)) for a in args)
-
-    def __str__(self) -> str:
-        msg = "Function %s" % self.function
-        if self.alias:
-            msg += ' (namely operator "%s")' % self.alias
-        if self.args:
-            msg += " with arguments (%s)" % ", ".join(self.args)
-        return msg + " is not supported for SparseNDArray and only available in NDArray."
+    _tail = " is not supported for SparseNDArray and only available in NDArray."
 
 
 def data_dir_default() -> str:

@@ -145,6 +145,12 @@ class _quiet:
         _c.set_state(*self.old)
 
 
+def _profiled(op_type: str, backward: bool):
+    """The profiler's scope for user code (MXNet's '<op_type>::pure_python' events)."""
+    from gluonx import profiler   # a floor above ops: imported when an op runs, not at import
+    return profiler.custom_operator_scope(op_type, backward=backward)
+
+
 # ---- attributes and the prop ---------------------------------------------------------------
 
 def _attr_text(op_type: str, key: str, v: Any) -> str:
@@ -426,7 +432,7 @@ def _run(a: dict, inputs: list):
     op = _operator(a, ctx, shapes, dtypes)
     n_in = len(s.args)
     is_train = bool(_c.is_training())
-    with _quiet(is_train, ctx):
+    with _quiet(is_train, ctx), _profiled(op_type, False):
         _call(op.forward, "%s.forward (custom op %r)" % (type(op).__name__, op_type), is_train=is_train,
               req=["write"] * len(outs), in_data=[x.detach() for x in inputs[:n_in]], out_data=list(outs),
               aux=list(inputs[n_in:]))
@@ -466,7 +472,7 @@ def _custom_grad(node, *ograds):
     in_grad = [_c.full(x.shape, 0, x.dtype, x.context) for x in ins[:n_in]]
     # MXNet hands need_top_grad=False ops an empty out_grad; the real one is given here
     out_grad = [g.detach() for g in ograds]
-    with _quiet(st.is_train, st.ctx):
+    with _quiet(st.is_train, st.ctx), _profiled(op_type, True):
         _call(st.op.backward, "%s.backward (custom op %r)" % (type(st.op).__name__, op_type), req=reqs,
               out_grad=out_grad, in_data=[x.detach() for x in ins[:n_in]], out_data=list(node.outputs),
               in_grad=in_grad, aux=list(ins[n_in:]))

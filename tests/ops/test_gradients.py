@@ -42,6 +42,9 @@ CASES = {
     "fix": (nd.fix, [U(0.1, 0.9)]), "floor": (nd.floor, [U(0.1, 0.9)]), "ceil": (nd.ceil, [U(0.1, 0.9)]),
     "trunc": (nd.trunc, [U(0.1, 0.9)]),
     "clip": (lambda x: nd.clip(x, -1.0, 1.0), [U(-0.9, 0.9)]),
+    "add_n": (lambda a, b, c: nd.add_n(a, b, c), [ANY, ANY, ANY]),
+    # the gradient of sum(make_loss(x)) is 1 (make_loss ignores the head gradient)
+    "make_loss": (nd.make_loss, [ANY]), "MakeLoss": (nd.MakeLoss, [ANY]),
     "cast": (lambda x: nd.cast(x, dtype="float64").astype(x.dtype), [ANY]),
     "where": (lambda c, x, y: nd.where(c > 0, x, y), [ANY, ANY, ANY]),
     # binary, with broadcasting
