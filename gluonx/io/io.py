@@ -135,7 +135,23 @@ class DataIter(object):
         return None
 
 
-class ResizeIter(DataIter):
+class _BatchHoldingIter(DataIter):
+    """An iterator whose getters read the batch it holds in ``current_batch``."""
+
+    def getdata(self):
+        return self.current_batch.data
+
+    def getlabel(self):
+        return self.current_batch.label
+
+    def getindex(self):
+        return self.current_batch.index
+
+    def getpad(self):
+        return self.current_batch.pad
+
+
+class ResizeIter(_BatchHoldingIter):
     """`data_iter` cut or stretched to `size` batches per epoch (it restarts
     the inner iterator when that ends early).
 
@@ -173,18 +189,6 @@ class ResizeIter(DataIter):
         self.cur += 1
         return True
 
-    def getdata(self):
-        return self.current_batch.data
-
-    def getlabel(self):
-        return self.current_batch.label
-
-    def getindex(self):
-        return self.current_batch.index
-
-    def getpad(self):
-        return self.current_batch.pad
-
 
 def _renamed(descs: list, renames: Optional[dict]) -> list:
     if renames is None:
@@ -193,7 +197,7 @@ def _renamed(descs: list, renames: Optional[dict]) -> list:
             else DataDesc(renames[x[0]], x[1]) for x in descs]
 
 
-class PrefetchingIter(DataIter):
+class PrefetchingIter(_BatchHoldingIter):
     """Reads the next batch of one or several iterators in background threads
     (one per iterator) while the current one is used; the batches of several
     iterators are joined (their data and labels concatenated as lists).
@@ -308,18 +312,6 @@ class PrefetchingIter(DataIter):
         if self.iter_next():
             return self.current_batch
         raise StopIteration
-
-    def getdata(self):
-        return self.current_batch.data
-
-    def getlabel(self):
-        return self.current_batch.label
-
-    def getindex(self):
-        return self.current_batch.index
-
-    def getpad(self):
-        return self.current_batch.pad
 
 
 class NDArrayIter(DataIter):
